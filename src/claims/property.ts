@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import type { CheckContext, CheckResult, Json } from './types.ts';
+
+/** Outcome of one property evaluation: the error achieved and the error allowed. */
+export interface PropertyOutcome {
+  error: number;
+  allowed: number;
+  /** Extra facts about this input, shown with a counterexample. */
+  note?: string;
+}
+
+export interface PropertySpec<T> {
+  arbitrary: fc.Arbitrary<T>;
+  /** Evaluates the property on one input; the input passes when error ≤ allowed. */
+  evaluate: (input: T) => PropertyOutcome;
+  numRuns: number;
+  /** What the tolerance is and why, printed in the report. */
+  tolerance: string;
+  /** Converts an input to JSON for the report. */
+  describe: (input: T) => Json;
+  /** What was compared, e.g. "GLA prediction vs xᵀ P Xᵀ (ω ⊙ y)". */
+  compared: string;
+}
+
+/**
+ * Runs a fast-check property seeded from the check's seed. A failure is shrunk
+ * by fast-check, then replayed once from its seed and path: if the replay
+ * passes, the result says "flaky" instead of reporting a stale counterexample.
+ */
+export function runProperty<T>(context: CheckContext, spec: PropertySpec<T>): CheckResult {
+  let worst: PropertyOutcome | undefined;
+  let worstRatio = -Infinity;
+  const property = fc.property(spec.arbitrary, (input) => {
+    const outcome = spec.evaluate(input);
+    const ratio = outcome.error / outcome.allowed;
+    if (!(ratio <= worstRatio) && Number.isFinite(ratio)) {
+      worstRatio = ratio;
+      worst = outcome;
+    }
+    return outcome.error <= outcome.allowed;
+  });
+  const details = fc.check(property, { seed: context.seed, numRuns: spec.numRuns });
+  const base = {
+    seed: context.seed,
+    numRuns: spec.numRuns,
+    compared: spec.compared,
+    tolerance: spec.tolerance,
+  };
+  if (!details.failed) {
+    return {
+      status: 'verified',
+      summary: `${details.numRuns} random inputs agree: ${spec.compared}.`,
+      metrics: [
+        { name: 'runs', value: details.numRuns },
+        { name: 'worst error / allowed', value: worst ? worstRatio : 0, threshold: 1, comparison: '<=' },
+      ],
+      details: { ...base, worstError: worst?.error ?? 0, allowedAtWorst: worst?.allowed ?? 0 },
+    };
+  }
+  const counterexample = details.counterexample![0];
+  const outcome = spec.evaluate(counterexample);
+  const path = details.counterexamplePath ?? '';
+  const replay = fc.check(property, { seed: details.seed, path, numRuns: 1 });
+  const flaky = !replay.failed;
+  const failure = details.errorInstance
+    ? `threw ${String(details.errorInstance)}`
+    : `error ${outcome.error.toExponential(3)} > allowed ${outcome.allowed.toExponential(3)}${outcome.note ? ` (${outcome.note})` : ''}`;
+  return {
+    status: flaky ? 'inconclusive' : 'failed',
+    summary: flaky
+      ? `A failure seen during the search did not reproduce on replay (flaky): ${failure}.`
+      : `Counterexample after ${details.numRuns} runs and ${details.numShrinks} shrinks: ${failure}.`,
+    metrics: [
+      { name: 'runs before failure', value: details.numRuns },
+      { name: 'error', value: outcome.error, threshold: outcome.allowed, comparison: '<=' },
+    ],
+    details: { ...base, fastCheckSeed: details.seed, path },
+    counterexample: {
+      input: spec.describe(counterexample),
+      failure,
+      replay: `${context.replayCommand}   # fast-check seed ${details.seed}, path "${path}"`,
+      flaky,
+      hints: [
+        'Rerun the replay command; the same seed and effort reproduce the same counterexample.',
+        'Evaluate both sides on the input above in exact arithmetic to tell a formula error from round-off.',
+        'If round-off explains the gap, state why before changing the tolerance, and keep the counterexample as a test.',
+      ],
+    },
+  };
+}

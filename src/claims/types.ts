@@ -1,0 +1,99 @@
+/**
+ * The shapes every claim shares: a claim is data (statement, hypotheses,
+ * checks) and each check returns a typed result with its evidence.
+ */
+
+/** Outcome of a check or a claim. `inconclusive`: the check could not decide (e.g. an optimiser did not converge). */
+export type Status = 'verified' | 'failed' | 'inconclusive';
+
+/** How a check establishes its statement. */
+export type CheckKind = 'symbolic' | 'exact' | 'property' | 'monte-carlo' | 'optimisation';
+
+/** Instance counts and sizes: `quick` for the test suite, `standard` for the committed reports, `thorough` for long runs. */
+export type Effort = 'quick' | 'standard' | 'thorough';
+
+/** JSON-serialisable data, so evidence goes into results.json unchanged. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One measured quantity next to the bound it must meet. */
+export interface Metric {
+  name: string;
+  /** Measured value; a string for exact values (e.g. a rational) or non-finite ones. */
+  value: number | string;
+  /** The bound, when the metric is compared with one. */
+  threshold?: number | string;
+  /** How `value` must relate to `threshold` for the check to pass. */
+  comparison?: '<=' | '<' | '>=' | '>' | '==';
+}
+
+/** A failing input, kept as data, with the command that replays it. */
+export interface Counterexample {
+  /** The smallest failing input found (shrunk where the check can shrink). */
+  input: Json;
+  /** What went wrong on it, e.g. "relative error 3e-3 > 1e-10". */
+  failure: string;
+  /** Shell command that reruns exactly this check. */
+  replay: string;
+  /** Numbered suggestions for what to try next. */
+  hints: string[];
+  /** True when the failure did not reproduce on a replay. */
+  flaky?: boolean;
+}
+
+export interface CheckResult {
+  status: Status;
+  /** One sentence a reader can take at a glance. */
+  summary: string;
+  metrics: Metric[];
+  /** Kind-specific evidence (sizes, expressions, seeds, witnesses). */
+  details: { [key: string]: Json };
+  counterexample?: Counterexample;
+  /** Numerical caveats that belong in the report, not in a console warning. */
+  caveats?: string[];
+  /** LaTeX or markdown certificates, printed verbatim in the report. */
+  certificates?: string[];
+}
+
+/** What a running check receives from the runner. */
+export interface CheckContext {
+  effort: Effort;
+  /** Seed for this check, derived from the run seed, the claim id and the check id. */
+  seed: number;
+  /** The run seed the user passed (for replay commands). */
+  runSeed: number;
+  claimId: string;
+  checkId: string;
+  /** Reports progress in [0, 1] to the runner's progress display. */
+  progress: (fraction: number) => void;
+  /** The command that reruns this claim with the same seed and effort. */
+  replayCommand: string;
+}
+
+export interface Check {
+  /** Short id, unique within its claim, e.g. "symbolic-small-sizes". */
+  id: string;
+  kind: CheckKind;
+  /** What the check establishes, one line. */
+  title: string;
+  run(context: CheckContext): CheckResult | Promise<CheckResult>;
+}
+
+export interface Hypothesis {
+  id: string;
+  /** The hypothesis in markdown with LaTeX. */
+  statement: string;
+}
+
+export interface Claim {
+  /** Stable id, e.g. "GLA-1". */
+  id: string;
+  title: string;
+  /** The paper result this claim encodes, in words. */
+  paperResult: string;
+  /** The statement in markdown with LaTeX ($…$). */
+  statement: string;
+  hypotheses: Hypothesis[];
+  checks: Check[];
+  /** Markdown shown at the top of the report, e.g. to say a claim refutes an unconditional statement. */
+  remark?: string;
+}

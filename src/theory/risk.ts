@@ -1,0 +1,103 @@
+import { InputError } from '../core/errors.ts';
+import { requireFinite, requireFiniteMatrix, requireLength, requireNoiseVariance, requireShape } from '../core/validate.ts';
+import type { Correlation } from '../data/correlation.ts';
+import type { Covariance } from '../data/covariance.ts';
+import { dot, matmul, trace, transpose, type Matrix, type Vector } from '../linalg/dense.ts';
+
+/** One instance of the multitask in-context regression model. */
+export interface Task {
+  d: number;
+  n: number;
+  covariance: Covariance;
+  correlation: Correlation;
+  /** Label noise variance σ² ≥ 0. */
+  sigma2: number;
+}
+
+/** Builds a Task after checking that the sizes of Σ, R and σ² agree. */
+export function makeTask(covariance: Covariance, correlation: Correlation, sigma2: number): Task {
+  requireNoiseVariance(sigma2);
+  const d = covariance.Sigma.length;
+  const n = correlation.R.length - 1;
+  return { d, n, covariance, correlation, sigma2 };
+}
+
+/** The two scalars the risk depends on: a = ωᵀ R_n ω + ‖ω‖², b = ‖ω‖² (tr Σ + σ²). */
+export function riskCoefficients(task: Task, omega: readonly number[]): { a: number; b: number; s: number } {
+  const { Rn, r } = task.correlation;
+  const squaredNorm = dot(omega, omega);
+  const quadratic = dot(omega, Rn.map((row) => dot(row, omega)));
+  const c = trace(task.covariance.Sigma) + task.sigma2;
+  return { a: quadratic + squaredNorm, b: squaredNorm * c, s: dot(omega, r) };
+}
+
+function validateWeights(task: Task, omega: readonly number[]): void {
+  requireLength('ω', omega, task.n, `a task with n = ${task.n} examples`);
+  requireFinite('ω', omega);
+}
+
+/**
+ * RISK closed form:
+ *   L(P, ω) = tr Σ + σ² − 2 (ωᵀ r) tr(Σ P Σ) + tr(Pᵀ Σ P (a Σ² + b Σ)),
+ * a = ωᵀ R_n ω + ‖ω‖², b = ‖ω‖² (tr Σ + σ²).
+ */
+export function risk(task: Task, P: readonly (readonly number[])[], omega: readonly number[]): number {
+  validateWeights(task, omega);
+  requireShape('P', P, task.d, task.d);
+  requireFiniteMatrix('P', P);
+  const Sigma = task.covariance.Sigma;
+  const { a, b, s } = riskCoefficients(task, omega);
+  const Sigma2 = matmul(Sigma, Sigma);
+  const curvature = Sigma2.map((row, i) => row.map((value, j) => a * value + b * Sigma[i][j]));
+  const linear = trace(matmul(matmul(Sigma, P), Sigma));
+  const quadratic = trace(matmul(matmul(matmul(transpose(P), Sigma), P), curvature));
+  return trace(Sigma) + task.sigma2 - 2 * s * linear + quadratic;
+}
+
+/**
+ * P-STAR: P*(ω) = (ωᵀ r) (a Σ + b I)^{-1}, the unique minimiser over P for ω ≠ 0
+ * (P* = 0 when ωᵀ r = 0). Computed in Σ's eigenbasis: Σ = V Λ Vᵀ gives
+ * (aΣ + bI)^{-1} = V diag(1/(aλ_k + b)) Vᵀ.
+ */
+export function optimalPreconditioner(task: Task, omega: readonly number[]): Matrix {
+  validateWeights(task, omega);
+  if (omega.every((value) => value === 0)) {
+    throw new InputError('ω', 'is the zero vector', '0', 'P*(ω) is defined for ω ≠ 0');
+  }
+  const { a, b, s } = riskCoefficients(task, omega);
+  const { eigenvalues: lambda, eigenvectors: V } = task.covariance;
+  const d = task.d;
+  return Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => {
+      let total = 0;
+      for (let k = 0; k < d; k++) total += (V[i][k] * V[j][k]) / (a * lambda[k] + b);
+      return s * total;
+    }),
+  );
+}
+
+/**
+ * Reduced risk L(ω) = min_P L(P, ω) = tr Σ + σ² − (ωᵀ r)² tr(Σ² (aΣ + bI)^{-1}),
+ * with tr(Σ² (aΣ + bI)^{-1}) = Σ_k λ_k² / (aλ_k + b). Scale invariant in ω.
+ */
+export function reducedRisk(task: Task, omega: readonly number[]): number {
+  validateWeights(task, omega);
+  const { a, b, s } = riskCoefficients(task, omega);
+  return reducedRiskFromCoefficients(task, a, b, s);
+}
+
+export function reducedRiskFromCoefficients(task: Task, a: number, b: number, s: number): number {
+  const lambda = task.covariance.eigenvalues;
+  const base = lambda.reduce((acc, value) => acc + value, 0) + task.sigma2;
+  if (b === 0) return base; // ω = 0 predicts 0
+  let gain = 0;
+  for (const value of lambda) gain += (value * value) / (a * value + b);
+  return base - s * s * gain;
+}
+
+/** tr Σ + σ²: the risk of predicting 0, and the constant c of the CURVE formula. */
+export function nullRisk(task: Task): number {
+  return task.covariance.eigenvalues.reduce((acc, value) => acc + value, 0) + task.sigma2;
+}
+
+export type { Vector };
