@@ -1,0 +1,30 @@
+import { claim as gla1 } from '../../proofs/GLA-1.ts';
+import { claim as glaKey } from '../../proofs/GLA-key.ts';
+import { claim as glaValue } from '../../proofs/GLA-value.ts';
+import { claim as glaL } from '../../proofs/GLA-L.ts';
+import { claim as riskClaim } from '../../proofs/RISK.ts';
+import { claim as scale } from '../../proofs/SCALE.ts';
+import { claim as pStar } from '../../proofs/P-STAR.ts';
+import { claim as unique } from '../../proofs/UNIQUE.ts';
+import { claim as curve } from '../../proofs/CURVE.ts';
+import { claim as nonUnique } from '../../proofs/NONUNIQUE.ts';
+import { claim as singleTask } from '../../proofs/SINGLE-TASK.ts';
+import { claim as blockOpt } from '../../proofs/BLOCK-OPT.ts';
+import type { Claim } from './types.ts';
+
+/** Every claim the toolkit encodes, in report order. */
+export const CLAIMS: readonly Claim[] = [
+  gla1,
+  glaKey,
+  glaValue,
+  glaL,
+  riskClaim,
+  scale,
+  pStar,
+  unique,
+  curve,
+  nonUnique,
+  singleTask,
+  blockOpt,
+];
+

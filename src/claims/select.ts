@@ -1,0 +1,15 @@
+import { InputError } from '../core/errors.ts';
+import type { Claim } from './types.ts';
+
+/** The claims named by `ids` (all when empty), in registry order; unknown ids raise an InputError listing the valid ones. */
+export function selectClaims(ids: readonly string[], claims: readonly Claim[]): Claim[] {
+  if (ids.length === 0) return [...claims];
+  const known = new Map(claims.map((claim) => [claim.id.toUpperCase(), claim]));
+  for (const id of ids) {
+    if (!known.has(id.toUpperCase())) {
+      throw new InputError('--claim', 'is not a known claim id', id, `use one of: ${claims.map((claim) => claim.id).join(', ')}`);
+    }
+  }
+  const wanted = new Set(ids.map((id) => id.toUpperCase()));
+  return claims.filter((claim) => wanted.has(claim.id.toUpperCase()));
+}

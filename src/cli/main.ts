@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { toolPackage } from '../runner/environment.ts';
+import { verifyCommand } from './verify-command.ts';
+
+const program = new Command('gla-wpgd-verify')
+  .description('Verify the theory of gated linear attention as weighted preconditioned gradient descent (arXiv 2504.04308).')
+  .version(toolPackage().version)
+  .exitOverride((error) => {
+    // commander exits with 1 on usage errors; keep 1 for failed claims and use 2 for invalid arguments.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  })
+  .addCommand(verifyCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,22 @@
+import { InvalidArgumentError } from 'commander';
+import type { Effort } from '../claims/types.ts';
+import { EFFORTS } from '../claims/effort.ts';
+
+export function parseEffort(value: string): Effort {
+  if (!(EFFORTS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`effort "${value}" is not one of ${EFFORTS.join(', ')}.`);
+  }
+  return value as Effort;
+}
+
+export function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed) || seed > 0x7fffffff) {
+    throw new InvalidArgumentError(`seed "${value}" is not an integer between 0 and 2147483647.`);
+  }
+  return seed;
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,104 @@
+import { combineStatuses } from '../claims/results.ts';
+import type { Check, CheckContext, CheckResult, Claim, Effort, Status } from '../claims/types.ts';
+import type { CheckRecord, ClaimRecord } from './records.ts';
+import { deriveSeed } from './seed.ts';
+
+export interface RunOptions {
+  effort: Effort;
+  seed: number;
+  /** Called when a check starts and as it reports progress. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** When aborted, the runner stops after the current check and marks the claim incomplete. */
+  signal?: AbortSignal;
+}
+
+export interface ProgressEvent {
+  claimId: string;
+  checkId: string;
+  /** Progress of this check in [0, 1]. */
+  fraction: number;
+  /** Index of this check among all checks of the run, 0-based. */
+  checkIndex: number;
+  totalChecks: number;
+}
+
+/** The command a reader pastes to rerun one claim with the same seed and effort. */
+export function replayCommand(claimId: string, seed: number, effort: Effort): string {
+  return `npm run verify -- --claim ${claimId} --seed ${seed} --effort ${effort}`;
+}
+
+/**
+ * Runs one check. An exception escaping a check is a defect in the check or
+ * in the library under test, so it fails the check with the error shown
+ * rather than being swallowed.
+ */
+async function runCheck(check: Check, context: CheckContext): Promise<CheckRecord> {
+  const started = performance.now();
+  let result: CheckResult;
+  try {
+    result = await check.run(context);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    result = {
+      status: 'failed',
+      summary: `The check threw an exception: ${message}`,
+      metrics: [],
+      details: { stack: error instanceof Error ? (error.stack ?? '') : '' },
+      counterexample: {
+        input: null,
+        failure: message,
+        replay: context.replayCommand,
+        hints: ['Rerun the replay command to see the full stack trace in results.json.', 'An exception is a defect: fix the code, not the tolerance.'],
+      },
+    };
+  }
+  return { id: check.id, kind: check.kind, title: check.title, seed: context.seed, ...result, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Runs every check of every claim in order and returns one record per claim. */
+export async function runClaims(claims: readonly Claim[], options: RunOptions): Promise<ClaimRecord[]> {
+  const totalChecks = claims.reduce((acc, claim) => acc + claim.checks.length, 0);
+  let checkIndex = 0;
+  const records: ClaimRecord[] = [];
+  for (const claim of claims) {
+    const started = performance.now();
+    const checks: CheckRecord[] = [];
+    let interrupted = false;
+    for (const check of claim.checks) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const index = checkIndex;
+      const report = (fraction: number) =>
+        options.onProgress?.({ claimId: claim.id, checkId: check.id, fraction, checkIndex: index, totalChecks });
+      report(0);
+      const context: CheckContext = {
+        effort: options.effort,
+        seed: deriveSeed(options.seed, claim.id, check.id),
+        runSeed: options.seed,
+        claimId: claim.id,
+        checkId: check.id,
+        progress: report,
+        replayCommand: replayCommand(claim.id, options.seed, options.effort),
+      };
+      checks.push(await runCheck(check, context));
+      report(1);
+      checkIndex++;
+    }
+    const status: Status | 'incomplete' = interrupted ? 'incomplete' : combineStatuses(checks.map((check) => check.status));
+    records.push({
+      id: claim.id,
+      title: claim.title,
+      paperResult: claim.paperResult,
+      statement: claim.statement,
+      hypotheses: claim.hypotheses,
+      remark: claim.remark,
+      status,
+      checks,
+      seconds: (performance.now() - started) / 1000,
+    });
+    if (interrupted) break;
+  }
+  return records;
+}

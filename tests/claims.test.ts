@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { CLAIMS } from '../src/claims/registry.ts';
+import { verify } from '../src/runner/verify.ts';
+
+/**
+ * Every claim at quick effort: a change to the theory formulas or the models
+ * that breaks a claim fails this suite with the failing check's summary.
+ */
+describe('claims at quick effort', () => {
+  it('registers the twelve claims with unique ids', () => {
+    const ids = CLAIMS.map((claim) => claim.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(12);
+  });
+
+  for (const claim of CLAIMS) {
+    it(`${claim.id} is verified`, async () => {
+      const run = await verify({ effort: 'quick', seed: 1, claimIds: [claim.id], claims: CLAIMS });
+      const record = run.claims[0];
+      const problems = record.checks
+        .filter((check) => check.status !== 'verified')
+        .map((check) => `${check.id} (${check.status}): ${check.summary}`);
+      expect(problems).toEqual([]);
+      expect(record.status).toBe('verified');
+    });
+  }
+});

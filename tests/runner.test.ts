@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { combineStatuses } from '../src/claims/results.ts';
+import { selectClaims } from '../src/claims/select.ts';
+import type { Check, Claim, Status } from '../src/claims/types.ts';
+import { InputError } from '../src/core/errors.ts';
+import { writeReports } from '../src/report/write.ts';
+import { deriveSeed } from '../src/runner/seed.ts';
+import { exitCodeFor, verify } from '../src/runner/verify.ts';
+
+function fixedCheck(id: string, status: Status): Check {
+  return {
+    id,
+    kind: 'exact',
+    title: `always ${status}`,
+    run: (context) => ({ status, summary: `${status} with seed ${context.seed}`, metrics: [], details: { seed: context.seed } }),
+  };
+}
+
+function claimWith(id: string, checks: Check[]): Claim {
+  return { id, title: id, paperResult: 'test', statement: 'test', hypotheses: [], checks };
+}
+
+describe('claim status', () => {
+  it('failed dominates inconclusive and verified', () => {
+    expect(combineStatuses(['verified', 'inconclusive', 'failed'])).toBe('failed');
+  });
+
+  it('inconclusive dominates verified', () => {
+    expect(combineStatuses(['verified', 'inconclusive'])).toBe('inconclusive');
+  });
+
+  it('a claim without checks is not verified', () => {
+    expect(combineStatuses([])).toBe('inconclusive');
+  });
+});
+
+describe('runner', () => {
+  const claims = [
+    claimWith('A', [fixedCheck('one', 'verified'), fixedCheck('two', 'verified')]),
+    claimWith('B', [
+      fixedCheck('one', 'verified'),
+      { id: 'throws', kind: 'exact', title: 'throws', run: () => { throw new RangeError('bad index 7'); } },
+    ]),
+  ];
+
+  it('turns an exception into a failed check with the message', async () => {
+    const run = await verify({ effort: 'quick', seed: 3, claimIds: ['B'], claims });
+    const check = run.claims[0].checks[1];
+    expect(check.status).toBe('failed');
+    expect(check.summary).toContain('bad index 7');
+    expect(exitCodeFor(run)).toBe(1);
+  });
+
+  it('gives a check the same seed alone and in a full run', async () => {
+    const alone = await verify({ effort: 'quick', seed: 9, claimIds: ['B'], claims });
+    const all = await verify({ effort: 'quick', seed: 9, claimIds: [], claims });
+    expect(alone.claims[0].checks[0].seed).toBe(all.claims[1].checks[0].seed);
+    expect(alone.claims[0].checks[0].seed).toBe(deriveSeed(9, 'B', 'one'));
+  });
+
+  it('derives different seeds for different checks and run seeds', () => {
+    expect(deriveSeed(1, 'A', 'one')).not.toBe(deriveSeed(1, 'A', 'two'));
+    expect(deriveSeed(1, 'A', 'one')).not.toBe(deriveSeed(2, 'A', 'one'));
+  });
+
+  it('stops at an abort and marks the claim incomplete', async () => {
+    const controller = new AbortController();
+    const stopping = claimWith('C', [
+      { id: 'first', kind: 'exact', title: 'aborts', run: () => { controller.abort(); return { status: 'verified', summary: '', metrics: [], details: {} }; } },
+      fixedCheck('second', 'verified'),
+    ]);
+    const run = await verify({ effort: 'quick', seed: 1, claimIds: [], claims: [stopping, ...claims], signal: controller.signal });
+    expect(run.claims).toHaveLength(1);
+    expect(run.claims[0].status).toBe('incomplete');
+    expect(exitCodeFor(run)).toBe(130);
+  });
+
+  it('rejects an unknown claim id naming the valid ones', () => {
+    expect(() => selectClaims(['NOPE'], claims)).toThrow(InputError);
+    expect(() => selectClaims(['NOPE'], claims)).toThrow(/A, B/);
+  });
+
+  it('selects claim ids case-insensitively', () => {
+    expect(selectClaims(['a'], claims).map((claim) => claim.id)).toEqual(['A']);
+  });
+});
+
+describe('reports', () => {
+  it('writes an index, one page per claim and results.json', async () => {
+    const run = await verify({
+      effort: 'quick',
+      seed: 1,
+      claimIds: [],
+      claims: [claimWith('A', [fixedCheck('one', 'verified')]), claimWith('B', [fixedCheck('one', 'failed')])],
+    });
+    const folder = mkdtempSync(join(tmpdir(), 'reports-'));
+    writeReports(run, folder);
+    expect(readdirSync(folder).sort()).toEqual(['A.md', 'B.md', 'README.md', 'results.json']);
+    const results = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8'));
+    expect(results.counts).toEqual({ verified: 1, failed: 1, inconclusive: 0, incomplete: 0 });
+    expect(readFileSync(join(folder, 'README.md'), 'utf8')).toContain('[B](B.md)');
+  });
+
+  it('gives the same results apart from timings for the same seed', async () => {
+    const claims = [claimWith('A', [fixedCheck('one', 'verified')])];
+    const strip = (text: string) => text.replace(/"seconds": [0-9.e-]+/g, '"seconds": 0');
+    const first = await verify({ effort: 'quick', seed: 5, claimIds: [], claims });
+    const second = await verify({ effort: 'quick', seed: 5, claimIds: [], claims });
+    expect(strip(JSON.stringify(first, null, 2))).toBe(strip(JSON.stringify(second, null, 2)));
+  });
+});
