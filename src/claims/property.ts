@@ -58,7 +58,7 @@ export function runProperty<T>(context: CheckContext, spec: PropertySpec<T>): Ch
     };
   }
   const counterexample = details.counterexample![0];
-  const outcome = spec.evaluate(counterexample);
+  const outcome = evaluateSafely(spec, counterexample);
   const path = details.counterexamplePath ?? '';
   const replay = fc.check(property, { seed: details.seed, path, numRuns: 1 });
   const flaky = !replay.failed;
@@ -87,4 +87,13 @@ export function runProperty<T>(context: CheckContext, spec: PropertySpec<T>): Ch
       ],
     },
   };
+}
+
+/** Evaluates a counterexample outside fast-check, turning an exception into an infinite error. */
+function evaluateSafely<T>(spec: PropertySpec<T>, input: T): PropertyOutcome {
+  try {
+    return spec.evaluate(input);
+  } catch (error) {
+    return { error: Infinity, allowed: 0, note: `threw ${error instanceof Error ? error.message : String(error)}` };
+  }
 }

@@ -56,14 +56,27 @@ export function requireSymmetric(input: string, A: readonly (readonly number[])[
  * (the order the solver returns is not relied on anywhere).
  */
 export function eigenSymmetric(A: readonly (readonly number[])[]): SymmetricEigen {
-  const evd = new EigenvalueDecomposition(new MlMatrix(symmetrize(A)), { assumeSymmetric: true });
-  const raw = evd.realEigenvalues;
+  // ml-matrix's tql2 iteration indexes past the matrix when entries are
+  // subnormal, so decompose A / max|A| with entries below the smallest normal
+  // float64 flushed to 0 (a change far below the eigensolver's round-off).
+  const size = maxAbs(A);
+  const unit = size === 0 ? 1 : size;
+  const scaled = symmetrize(A).map((row) => row.map((value) => flushSubnormal(value / unit)));
+  const evd = new EigenvalueDecomposition(new MlMatrix(scaled), { assumeSymmetric: true });
+  const raw = evd.realEigenvalues.map((value) => value * unit);
   const V = evd.eigenvectorMatrix.to2DArray();
   const order = raw.map((_, i) => i).sort((i, j) => raw[i] - raw[j]);
   return {
     values: order.map((i) => raw[i]),
     vectors: V.map((row) => order.map((i) => row[i])),
   };
+}
+
+/** Smallest positive normal float64, 2^-1022. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+function flushSubnormal(value: number): number {
+  return Math.abs(value) < MIN_NORMAL ? 0 : value;
 }
 
 /** Solves A x = b for a square nonsingular A. */

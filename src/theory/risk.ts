@@ -82,7 +82,11 @@ export function optimalPreconditioner(task: Task, omega: readonly number[]): Mat
  */
 export function reducedRisk(task: Task, omega: readonly number[]): number {
   validateWeights(task, omega);
-  const { a, b, s } = riskCoefficients(task, omega);
+  // L(ω) is scale invariant, so divide by max|ω_i| first: otherwise ‖ω‖²
+  // underflows for tiny weights (max|ω_i| ≈ 1e-162) and the formula gives 0/0.
+  const largest = omega.reduce((acc, value) => Math.max(acc, Math.abs(value)), 0);
+  const unit = largest === 0 ? 1 : largest;
+  const { a, b, s } = riskCoefficients(task, omega.map((value) => value / unit));
   return reducedRiskFromCoefficients(task, a, b, s);
 }
 
