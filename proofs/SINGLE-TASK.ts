@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import type { Fraction } from 'mathjs';
+import { q, rationalIdentity, rationalSolve, showRational } from '../src/algebra/rational-matrix.ts';
+import { byEffort } from '../src/claims/effort.ts';
+import { runProperty } from '../src/claims/property.ts';
+import { resultFromMetrics } from '../src/claims/results.ts';
+import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
+import { singleTaskCorrelation } from '../src/data/correlation.ts';
+import { isotropicCovariance } from '../src/data/covariance.ts';
+import { Random } from '../src/data/random.ts';
+import { rationalRiskInputs } from '../src/data/risk-instances.ts';
+import { singleTaskOptimalRisk } from '../src/theory/isotropic.ts';
+import { rationalReducedRisk } from '../src/theory/risk-rational.ts';
+import { makeTask, reducedRisk } from '../src/theory/risk.ts';
+
+/**
+ * SINGLE-TASK: R = 1 1ᵀ, Σ = I. The general optimum ω* ∝ (R_n + (d + 1 + σ²) I)^{-1} r
+ * with R_n = 1 1ᵀ and r = 1 is, by Sherman–Morrison, 1/(n + d + 1 + σ²) · 1, and
+ * L* = d + σ² − d rᵀω* = d + σ² − n d / (n + d + 1 + σ²); at σ = 0, d(d + 1)/(n + d + 1).
+ */
+
+/** Exact: solve (1 1ᵀ + μ I) ω = 1 in rationals and compare ω*, L* and the reduced risk with the closed forms. */
+function exactCheck(context: CheckContext): CheckResult {
+  const random = new Random(context.seed);
+  const count = byEffort(context.effort, { quick: 40, standard: 200, thorough: 1000 });
+  let failures = 0;
+  let first: Json = null;
+  for (let t = 0; t < count; t++) {
+    const n = random.integer(1, 8);
+    const d = random.integer(1, 5);
+    const sigma2 = t % 4 === 0 ? q(0) : q(random.integer(1, 20), random.integer(1, 6));
+    const mu = sigma2.add(d + 1);
+    const Rn = Array.from({ length: n }, () => Array.from({ length: n }, () => q(1)));
+    const shifted = Rn.map((row, i) => row.map((value, j) => (i === j ? value.add(mu) : value)));
+    const ones = Array.from({ length: n }, () => q(1));
+    const omega = rationalSolve(shifted, ones);
+    const proportional = omega.every((value) => value.equals(omega[0]));
+    const shermanMorrison = omega[0].equals(q(1).div(mu.add(n)));
+    const dotR = omega.reduce((acc, value) => acc.add(value), q(0));
+    const Lstar = sigma2.add(d).sub(dotR.mul(d));
+    const expected = sigma2.add(d).sub(q(n * d).div(mu.add(n)));
+    const noiseless = sigma2.equals(0) ? Lstar.equals(q(d * (d + 1), n + d + 1)) : true;
+    // the reduced risk of the multitask model at ω* (Σ = I, R = 1 1ᵀ) must be the same L*
+    const R: Fraction[][] = Array.from({ length: n + 1 }, () => Array.from({ length: n + 1 }, () => q(1)));
+    const reduced = rationalReducedRisk(rationalRiskInputs(rationalIdentity(d), R, sigma2), omega);
+    const ok = proportional && shermanMorrison && Lstar.equals(expected) && noiseless && reduced.equals(expected);
+    if (!ok) {
+      failures++;
+      first ??= { n, d, sigma2: showRational(sigma2), omega: omega.map(showRational), Lstar: showRational(Lstar), expected: showRational(expected), reduced: showRational(reduced) };
+    }
+    context.progress((t + 1) / count);
+  }
+  return resultFromMetrics(
+    {
+      pass: `On ${count} rational (n, d, σ²), (1 1ᵀ + (d+1+σ²)I)^{-1} 1 = 1/(n+d+1+σ²) · 1 and L* = d + σ² − nd/(n+d+1+σ²) exactly (= d(d+1)/(n+d+1) at σ = 0), equal to the reduced risk at ω*.`,
+      fail: `The single-task optimum disagrees with the closed form on ${failures} of ${count} instances.`,
+    },
+    [{ name: 'instances that disagree', value: failures, threshold: 0, comparison: '==' }],
+    { instances: count, first, tolerance: 'none: exact rational arithmetic' },
+  );
+}
+
+/** float64: no random ω has reduced risk below L*. */
+function propertyCheck(context: CheckContext): CheckResult {
+  return runProperty(context, {
+    arbitrary: fc.record({
+      n: fc.integer({ min: 1, max: 10 }),
+      d: fc.integer({ min: 1, max: 5 }),
+      sigma2: fc.double({ min: 0, max: 4, noNaN: true }),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      spread: fc.double({ min: 0, max: 2, noNaN: true }),
+    }),
+    evaluate: ({ n, d, sigma2, seed, spread }) => {
+      const random = new Random(seed);
+      const task = makeTask(isotropicCovariance(d), singleTaskCorrelation(n), sigma2);
+      // ω = 1 + spread · Gaussian: near and far from the optimum
+      const omega = Array.from({ length: n }, () => 1 + spread * random.normal());
+      const Lstar = singleTaskOptimalRisk(d, n, sigma2);
+      const below = Math.max(0, Lstar - reducedRisk(task, omega));
+      return { error: below, allowed: 1e-12 * (d + sigma2), note: `L(ω) = ${reducedRisk(task, omega)}, L* = ${Lstar}` };
+    },
+    numRuns: byEffort(context.effort, { quick: 500, standard: 5000, thorough: 50000 }),
+    tolerance: 'L(ω) ≥ L* − 1e-12 (d + σ²): both are d + σ² minus a gain computed in a few dozen float64 operations, so round-off is below 1e-14 (d + σ²).',
+    describe: (input) => ({ ...input }),
+    compared: 'reduced risk of random ω vs L* = d + σ² − nd/(n + d + 1 + σ²)',
+  });
+}
+
+const checks: Check[] = [
+  { id: 'exact', kind: 'exact', title: 'the general optimum is ∝ 1 and gives L* exactly (Sherman–Morrison) for many rational (n, d, σ²)', run: exactCheck },
+  { id: 'property', kind: 'property', title: 'float64: no random ω has reduced risk below L*', run: propertyCheck },
+];
+
+export const claim: Claim = {
+  id: 'SINGLE-TASK',
+  title: 'Single task with isotropic features: uniform weights are optimal',
+  paperResult: 'With one shared task the optimal WPGD is ordinary (unweighted) preconditioned gradient descent, recovering the known optimum of one-layer linear attention.',
+  statement:
+    'For $R = \\mathbf 1 \\mathbf 1^\\top$ and $\\Sigma = I$: $\\omega^* \\propto \\mathbf 1$ and $L^* = d + \\sigma^2 - \\frac{n d}{n + d + 1 + \\sigma^2}$; at $\\sigma = 0$, $L^* = \\frac{d(d+1)}{n + d + 1}$.',
+  hypotheses: [
+    { id: 'single-task', statement: 'Every example shares the query task: $R = \\mathbf 1 \\mathbf 1^\\top$.' },
+    { id: 'isotropic', statement: '$\\Sigma = I_d$, noise variance $\\sigma^2 \\ge 0$.' },
+  ],
+  checks,
+};
