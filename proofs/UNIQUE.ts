@@ -1,0 +1,233 @@
+import { byEffort } from '../src/claims/effort.ts';
+import { resultFromMetrics } from '../src/claims/results.ts';
+import type { CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
+import { blockCorrelation, type Correlation } from '../src/data/correlation.ts';
+import { isotropicCovariance } from '../src/data/covariance.ts';
+import { Random } from '../src/data/random.ts';
+import { dot, norm2 } from '../src/linalg/dense.ts';
+import { curveProblem, globalCurveSearch } from '../src/optim/curve.ts';
+import { randomCorrelation, uncorrelatedQuery } from '../src/optim/instances.ts';
+import { landscapeProblem } from '../src/optim/landscape.ts';
+import { secondOrderTest } from '../src/optim/second-order.ts';
+import { minimizeOnSphere, randomStarts } from '../src/optim/sphere.ts';
+import { isotropicOptimum } from '../src/theory/isotropic.ts';
+import { makeTask, nullRisk, reducedRisk, type Task } from '../src/theory/risk.ts';
+
+/** The singular block model of the statement: four blocks, rank(R) = 5. */
+const BLOCK_SIZES = [3, 5, 2, 4];
+const BLOCK_RHO = [0.2, 0.9, 0.5, 0.7];
+
+interface UniqueInstance {
+  label: string;
+  task: Task;
+  s: number;
+}
+
+/** Instance 0: the block model with Σ = I; 1: the same with Σ = 2.5 I; then random correlation matrices, Σ = I or s I. */
+function drawInstance(random: Random, index: number): UniqueInstance {
+  if (index < 2) {
+    const s = index === 0 ? 1 : 2.5;
+    const task = makeTask(isotropicCovariance(3, s), blockCorrelation(BLOCK_SIZES, BLOCK_RHO), 0.4);
+    return { label: `block (3,5,2,4), ρ = (0.2,0.9,0.5,0.7), Σ = ${s} I_3, σ² = 0.4`, task, s };
+  }
+  const d = random.integer(1, 6);
+  const n = random.integer(1, 10);
+  // rank between 1 and n + 1: low ranks give singular R_n
+  const rank = random.integer(1, n + 1);
+  const s = random.uniform() < 0.5 ? 1 : Math.exp(2 * random.normal());
+  const sigma2 = random.uniform() < 0.2 ? 0 : 2 * random.uniform();
+  let correlation: Correlation = randomCorrelation(random, n + 1, rank);
+  // r = 0 is excluded by hypothesis; a Gram matrix has r = 0 only with probability 0
+  if (correlation.r.every((value) => Math.abs(value) < 1e-12)) correlation = randomCorrelation(random, n + 1, n + 1);
+  return { label: `random R (n = ${n}, rank ≤ ${rank}), Σ = ${s.toPrecision(4)} I_${d}, σ² = ${sigma2.toPrecision(4)}`, task: makeTask(isotropicCovariance(d, s), correlation, sigma2), s };
+}
+
+/** Angle between the lines spanned by u and v, computed as 2 asin(‖u/|u| ∓ v/|v|‖/2): accurate near 0. */
+function lineAngle(u: readonly number[], v: readonly number[]): number {
+  const nu = norm2(u);
+  const nv = norm2(v);
+  const sign = dot(u, v) >= 0 ? 1 : -1;
+  const gap = Math.sqrt(u.reduce((acc, value, i) => acc + (value / nu - (sign * v[i]) / nv) ** 2, 0));
+  return 2 * Math.asin(Math.min(1, gap / 2));
+}
+
+/**
+ * Float64 agreement of the closed form with the curve search: both solve a system with
+ * R_n + μI, μ ≥ 1 + c/λ_max > 1, whose condition number is ≤ (λ_max(R_n) + μ)/μ ≤ n + 1,
+ * so each side carries relative error ≲ 10 n ε; 1e-11 (relative to c for risks) leaves margin.
+ */
+const CLOSED_FORM_TOL = 1e-11;
+
+function closedFormCheck(context: CheckContext): CheckResult {
+  const random = new Random(context.seed);
+  const count = byEffort(context.effort, { quick: 20, standard: 200, thorough: 1000 });
+  let worstRisk = 0;
+  let worstAngle = 0;
+  let worstMu = 0;
+  let worstIndependent = 0;
+  const rows: Json[] = [];
+  for (let index = 0; index < count; index++) {
+    const instance = drawInstance(random, index);
+    const closed = isotropicOptimum(instance.task);
+    const c = nullRisk(instance.task);
+    const search = globalCurveSearch(curveProblem(instance.task));
+    const riskError = Math.abs(search.best.risk - closed.risk) / c;
+    const angle = lineAngle(search.best.omega, closed.omega);
+    const muError = Math.abs(search.best.mu - closed.mu) / closed.mu;
+    // independent evaluation: the theory module's L(ω) at the closed-form ω*
+    const independent = Math.abs(reducedRisk(instance.task, closed.omega) - closed.risk) / c;
+    worstRisk = Math.max(worstRisk, riskError);
+    worstAngle = Math.max(worstAngle, angle);
+    worstMu = Math.max(worstMu, muError);
+    worstIndependent = Math.max(worstIndependent, independent);
+    if (index < 4) rows.push({ instance: instance.label, mu: closed.mu, riskClosedForm: closed.risk, riskCurve: search.best.risk, peaks: search.peaks.length });
+    context.progress((index + 1) / count);
+  }
+  return resultFromMetrics(
+    {
+      pass: `On ${count} isotropic instances (singular block-model R included) the global μ-search, the closed form and the reduced risk at ω* agree.`,
+      fail: 'The closed form ω* ∝ (R_n + (d+1+σ²/s) I)^{-1} r disagrees with the global μ-search on some isotropic instance.',
+    },
+    [
+      { name: 'instances', value: count },
+      { name: 'max |L_curve − L*| / c', value: worstRisk, threshold: CLOSED_FORM_TOL, comparison: '<=' },
+      { name: 'max angle(ω_curve, ω*) [rad]', value: worstAngle, threshold: CLOSED_FORM_TOL, comparison: '<=' },
+      { name: 'max |μ_curve − (d+1+σ²/s)| / μ', value: worstMu, threshold: CLOSED_FORM_TOL, comparison: '<=' },
+      { name: 'max |L(ω*) − L*| / c (theory reduced risk)', value: worstIndependent, threshold: CLOSED_FORM_TOL, comparison: '<=' },
+    ],
+    { examples: rows, tolerance: `${CLOSED_FORM_TOL}: both sides solve with R_n + μI, condition ≤ n + 1 since μ > 1` },
+  );
+}
+
+function multistartCheck(context: CheckContext): CheckResult {
+  const random = new Random(context.seed);
+  const count = byEffort(context.effort, { quick: 10, standard: 60, thorough: 300 });
+  const starts = byEffort(context.effort, { quick: 6, standard: 12, thorough: 24 });
+  let worstAngleRatio = 0;
+  let worstRisk = 0;
+  let nonConverged = 0;
+  let total = 0;
+  let worstAngle = 0;
+  const failures: Json[] = [];
+  for (let index = 0; index < count; index++) {
+    const instance = drawInstance(random, index);
+    const problem = landscapeProblem(instance.task);
+    const closed = isotropicOptimum(instance.task);
+    const c = problem.c;
+    const curvature = instance.task.n > 1 ? secondOrderTest(problem, closed.omega).minEigenvalue : Infinity;
+    for (const start of randomStarts(random, instance.task.n, starts)) {
+      total++;
+      const result = minimizeOnSphere(problem, start);
+      if (!result.converged) {
+        nonConverged++;
+        continue;
+      }
+      // A stationary point at distance θ from ω* has ‖grad‖ ≈ κ θ with κ the smallest tangent
+      // curvature at ω*; allow 10× that plus 1e-9 for the rounding of unit vectors.
+      const angle = lineAngle(result.omega, closed.omega);
+      const allowedAngle = 1e-9 + (10 * result.gradientNorm) / curvature;
+      const riskError = Math.abs(result.risk - closed.risk) / c;
+      worstAngle = Math.max(worstAngle, angle);
+      worstAngleRatio = Math.max(worstAngleRatio, angle / allowedAngle);
+      worstRisk = Math.max(worstRisk, riskError);
+      if (angle > allowedAngle || riskError > CLOSED_FORM_TOL) {
+        failures.push({ instance: instance.label, angle, allowedAngle, riskMultistart: result.risk, riskClosedForm: closed.risk });
+      }
+    }
+    context.progress((index + 1) / count);
+  }
+  const metrics = [
+    { name: 'converged starts', value: total - nonConverged },
+    { name: 'non-converged starts', value: nonConverged },
+    { name: 'max angle to ω* [rad]', value: worstAngle },
+    { name: 'max angle / allowed angle', value: worstAngleRatio, threshold: 1, comparison: '<=' as const },
+    { name: 'max |L − L*| / c', value: worstRisk, threshold: CLOSED_FORM_TOL, comparison: '<=' as const },
+  ];
+  const details = {
+    instances: count,
+    startsPerInstance: starts,
+    failures: failures.slice(0, 5),
+    tolerance:
+      'angle ≤ 1e-9 + 10‖grad‖/κ (κ = smallest tangent Hessian eigenvalue at ω*: a point with gradient g lies ≈ ‖g‖/κ from the minimiser); ' +
+      `risk within ${CLOSED_FORM_TOL}·c`,
+  };
+  const result = resultFromMetrics(
+    {
+      pass: `Every converged multistart minimiser (${total - nonConverged} of ${total}) lies on the single orbit of ω* with the closed-form risk.`,
+      fail: 'A converged multistart minimiser lies off the orbit of ω* or has a different risk.',
+    },
+    metrics,
+    details,
+  );
+  if (result.status === 'verified' && nonConverged > 0) {
+    return { ...result, status: 'inconclusive', summary: `${nonConverged} of ${total} starts did not converge; the converged ones all lie on the orbit of ω*.` };
+  }
+  return result;
+}
+
+/**
+ * Necessity of r ≠ 0: with r = 0, s = ωᵀ r = 0 for every ω, so L(ω) = tr Σ + σ² everywhere.
+ * In float64 s is an exact 0 (a sum of products with exact zeros), so the spread is 0; the
+ * allowed spread 4ε·c covers a last-bit difference in tr Σ + σ².
+ */
+function zeroCorrelationCheck(context: CheckContext): CheckResult {
+  const random = new Random(context.seed);
+  const count = byEffort(context.effort, { quick: 5, standard: 30, thorough: 200 });
+  const samples = byEffort(context.effort, { quick: 200, standard: 1000, thorough: 5000 });
+  let worstSpread = 0;
+  let worstAllowed = 0;
+  const rows: Json[] = [];
+  for (let index = 0; index < count; index++) {
+    const n = random.integer(2, 8);
+    const d = random.integer(1, 5);
+    const task = makeTask(isotropicCovariance(d), uncorrelatedQuery(random, n), random.uniform());
+    const c = nullRisk(task);
+    let low = Infinity;
+    let high = -Infinity;
+    for (let k = 0; k < samples; k++) {
+      const value = reducedRisk(task, random.normalVector(n));
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+    }
+    const allowed = 4 * Number.EPSILON * c;
+    if (high - low > worstSpread || index === 0) {
+      worstSpread = Math.max(worstSpread, high - low);
+      worstAllowed = allowed;
+    }
+    if (index < 3) rows.push({ n, d, sigma2: task.sigma2, nullRisk: c, min: low, max: high });
+  }
+  return resultFromMetrics(
+    {
+      pass: `With r = 0 every sampled ω (${samples} per instance, ${count} instances) has the same risk tr Σ + σ²: the minimiser is not unique, so the hypothesis r ≠ 0 is needed.`,
+      fail: 'With r = 0 the risk still varies with ω.',
+    },
+    [
+      { name: 'max spread of L over sampled ω', value: worstSpread, threshold: worstAllowed, comparison: '<=' },
+      { name: 'instances', value: count },
+      { name: 'ω samples per instance', value: samples },
+    ],
+    { examples: rows, tolerance: '4ε·(tr Σ + σ²): s = ωᵀr is an exact 0' },
+  );
+}
+
+export const claim: Claim = {
+  id: 'UNIQUE',
+  title: 'Isotropic features: the WPGD risk has one minimiser orbit, in closed form',
+  paperResult:
+    'Under the multitask model with isotropic features the WPGD risk has a unique global minimum up to scaling, so the optimal WPGD algorithm is unique.',
+  statement:
+    'If $\\Sigma = s I$ and $r \\neq 0$, the reduced risk $L(\\omega) = \\operatorname{tr}\\Sigma + \\sigma^2 - (\\omega^\\top r)^2 \\operatorname{tr}(\\Sigma^2 (a\\Sigma + bI)^{-1})$ ' +
+    'has exactly one minimiser orbit $\\{c\\,\\omega^* : c \\neq 0\\}$ with\n\n' +
+    '$$\\omega^* \\propto (R_n + (d + 1 + \\sigma^2/s) I)^{-1} r, \\qquad L^* = s d + \\sigma^2 - s d\\, r^\\top (R_n + (d + 1 + \\sigma^2/s) I)^{-1} r,$$\n\n' +
+    'for every valid $R$, singular $R_n$ included ($s = 1$: $L^* = d + \\sigma^2 - d\\, r^\\top (R_n + (d+1+\\sigma^2) I)^{-1} r$). ' +
+    'With $r = 0$ every $\\omega$ is a minimiser.',
+  hypotheses: [
+    { id: 'isotropic', statement: '$\\Sigma = I$, or $\\Sigma = s I$ with $s > 0$.' },
+    { id: 'r-nonzero', statement: '$r \\neq 0$: some example is correlated with the query task.' },
+  ],
+  checks: [
+    { id: 'curve-vs-closed-form', kind: 'optimisation', title: 'Global μ-search equals the closed form on random and singular-block isotropic instances', run: closedFormCheck },
+    { id: 'multistart-single-orbit', kind: 'optimisation', title: 'Every converged multistart minimiser lies on the orbit of ω* with risk L*', run: multistartCheck },
+    { id: 'r-zero-necessity', kind: 'optimisation', title: 'With r = 0 the risk is constant in ω, so uniqueness needs r ≠ 0', run: zeroCorrelationCheck },
+  ],
+};
