@@ -166,7 +166,7 @@ function globalCheck(context: CheckContext): CheckResult {
   const result = resultFromMetrics(
     {
       pass: `On ${solved.length} instances the global μ-search value is ≤ every converged multistart value and equals the best of them within ${RISK_RTOL}·c.`,
-      fail: 'A multistart local minimum has lower risk than the global μ-search optimum: the curve reduction or the search is wrong.',
+      fail: 'A bound in the table is missed: a multistart minimum beat the μ-search optimum, or that optimum is not a fixed point μ = F(μ).',
     },
     [
       { name: 'max (L_curve − L_multistart,best) / c', value: worstBelow, threshold: RISK_RTOL, comparison: '<=' },

@@ -216,8 +216,21 @@ export function refinePeak(problem: CurveProblem, left: number, right: number): 
   for (let delta = 1e-7; ; delta *= 4) {
     const a = Math.max(left, mu * (1 - delta));
     const b = Math.min(right, mu * (1 + delta));
-    if (G(a) > 0 && G(b) < 0) {
+    const Ga = G(a);
+    const Gb = G(b);
+    if (Ga > 0 && Gb < 0) {
       mu = bracketedRoot(G, a, b, 4 * Number.EPSILON * mu).x;
+      break;
+    }
+    // F(μ) is a weighted mean of 1 + c/λ_k, so G ≥ 0 at the interval's low end and
+    // G ≤ 0 at its high end. A computed G of the wrong sign there is round-off: the
+    // root lies within rounding of that end.
+    if (a === problem.interval.low && Ga <= 0 && Gb < 0) {
+      mu = a;
+      break;
+    }
+    if (b === problem.interval.high && Gb >= 0 && Ga > 0) {
+      mu = b;
       break;
     }
     if (a === left && b === right) break;
