@@ -8,7 +8,7 @@ import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claim
 import { blockCorrelation } from '../src/data/correlation.ts';
 import { isotropicCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
-import { randomBlockSizes, rationalBlockCorrelation, rationalRiskInputs } from '../src/data/risk-instances.ts';
+import { randomBlockSizes, rationalBlockCorrelation, rationalRiskInputs } from '../src/data/instances.ts';
 import { blockOptimalWeights, expandBlockWeights, isotropicOptimum } from '../src/theory/isotropic.ts';
 import { rationalReducedRisk } from '../src/theory/risk-rational.ts';
 import { makeTask, reducedRisk } from '../src/theory/risk.ts';

@@ -5,7 +5,8 @@ import { blockCorrelation } from '../src/data/correlation.ts';
 import { Random } from '../src/data/random.ts';
 import { dot, norm2 } from '../src/linalg/dense.ts';
 import { curvePoint, curveProblem, fixedPointMu, globalCurveSearch, type CurveProblem, type CurveSearchResult } from '../src/optim/curve.ts';
-import { logUniformSpectrum, randomCorrelation, rotatedCovariance } from '../src/optim/instances.ts';
+import { randomCorrelation, rotatedCovariance } from '../src/data/instances.ts';
+import { logUniformSpectrum } from '../src/optim/instances.ts';
 import { landscapePoint } from '../src/optim/landscape.ts';
 import { secondOrderTest } from '../src/optim/second-order.ts';
 import { minimizeOnSphere, randomStarts, type SphereMinimum } from '../src/optim/sphere.ts';
@@ -33,7 +34,7 @@ function drawInstance(random: Random): CurveInstance {
     return { label: `block sizes (${sizes}), ρ = (${rho.map((x) => x.toFixed(3))}), d = ${d}, σ² = ${sigma2.toPrecision(3)}`, task: makeTask(covariance, blockCorrelation(sizes, rho), sigma2) };
   }
   const n = random.integer(2, 8);
-  return { label: `random R (n = ${n}), d = ${d}, σ² = ${sigma2.toPrecision(3)}`, task: makeTask(covariance, randomCorrelation(random, n + 1, random.integer(2, n + 1)), sigma2) };
+  return { label: `random R (n = ${n}), d = ${d}, σ² = ${sigma2.toPrecision(3)}`, task: makeTask(covariance, randomCorrelation(random, n, random.integer(2, n + 1)), sigma2) };
 }
 
 interface Solved {

@@ -18,7 +18,7 @@ import {
   REPORT_DIGITS,
   type PeakBig,
 } from '../src/optim/high-precision.ts';
-import { randomCorrelation } from '../src/optim/instances.ts';
+import { randomCorrelation } from '../src/data/instances.ts';
 import { secondOrderTest, tangentBasis, type SecondOrderResult } from '../src/optim/second-order.ts';
 import { minimizeOnSphere } from '../src/optim/sphere.ts';
 import {
@@ -338,7 +338,7 @@ function singlePeakCheck(context: CheckContext): CheckResult {
   for (let index = 0; index < isotropicCount; index++) {
     const n = random.integer(1, 10);
     const d = random.integer(1, 6);
-    const task = makeTask(isotropicCovariance(d), randomCorrelation(random, n + 1, random.integer(1, n + 1)), random.uniform());
+    const task = makeTask(isotropicCovariance(d), randomCorrelation(random, n, random.integer(1, n + 1)), random.uniform());
     if (task.correlation.r.every((value) => value === 0)) continue;
     if (globalCurveSearch(curveProblem(task)).peaks.length !== 1) isotropicMulti++;
   }

@@ -9,7 +9,7 @@ import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
 import { blockCorrelation } from '../src/data/correlation.ts';
 import { Random } from '../src/data/random.ts';
-import { randomFloatInstance, randomMatrix, randomRationalRiskInstance, rotatedCovariance, spreadEigenvalues } from '../src/data/risk-instances.ts';
+import { randomFloatInstance, randomMatrix, randomRationalRiskInstance, rotatedCovariance, spreadEigenvalues } from '../src/data/instances.ts';
 import { matmul, maxAbs, transpose } from '../src/linalg/dense.ts';
 import { fieldRisk, fieldRiskFromCoefficients } from '../src/theory/risk-field.ts';
 import { rationalOptimalPreconditioner, rationalReducedRisk } from '../src/theory/risk-rational.ts';

@@ -12,7 +12,7 @@ import {
   randomRationalRiskInstance,
   rotatedCovariance,
   spreadEigenvalues,
-} from '../src/data/risk-instances.ts';
+} from '../src/data/instances.ts';
 import { monteCarloRisk, monteCarloRiskGivenFeatures, zScore, type MonteCarloEstimate } from '../src/data/sample.ts';
 import type { Matrix, Vector } from '../src/linalg/dense.ts';
 import { fieldRisk } from '../src/theory/risk-field.ts';

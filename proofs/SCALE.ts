@@ -6,7 +6,7 @@ import { runProperty } from '../src/claims/property.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
 import { Random } from '../src/data/random.ts';
-import { randomFloatInstance, randomMatrix, randomRational, randomRationalRiskInstance } from '../src/data/risk-instances.ts';
+import { randomFloatInstance, randomMatrix, randomRational, randomRationalRiskInstance } from '../src/data/instances.ts';
 import { matmul, trace } from '../src/linalg/dense.ts';
 import { fieldRisk } from '../src/theory/risk-field.ts';
 import { risk } from '../src/theory/risk.ts';

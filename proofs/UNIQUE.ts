@@ -6,7 +6,8 @@ import { isotropicCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
 import { dot, norm2 } from '../src/linalg/dense.ts';
 import { curveProblem, globalCurveSearch } from '../src/optim/curve.ts';
-import { randomCorrelation, uncorrelatedQuery } from '../src/optim/instances.ts';
+import { randomCorrelation } from '../src/data/instances.ts';
+import { uncorrelatedQuery } from '../src/optim/instances.ts';
 import { landscapeProblem } from '../src/optim/landscape.ts';
 import { secondOrderTest } from '../src/optim/second-order.ts';
 import { minimizeOnSphere, randomStarts } from '../src/optim/sphere.ts';
@@ -36,9 +37,9 @@ function drawInstance(random: Random, index: number): UniqueInstance {
   const rank = random.integer(1, n + 1);
   const s = random.uniform() < 0.5 ? 1 : Math.exp(2 * random.normal());
   const sigma2 = random.uniform() < 0.2 ? 0 : 2 * random.uniform();
-  let correlation: Correlation = randomCorrelation(random, n + 1, rank);
+  let correlation: Correlation = randomCorrelation(random, n, rank);
   // r = 0 is excluded by hypothesis; a Gram matrix has r = 0 only with probability 0
-  if (correlation.r.every((value) => Math.abs(value) < 1e-12)) correlation = randomCorrelation(random, n + 1, n + 1);
+  if (correlation.r.every((value) => Math.abs(value) < 1e-12)) correlation = randomCorrelation(random, n, n + 1);
   return { label: `random R (n = ${n}, rank ≤ ${rank}), Σ = ${s.toPrecision(4)} I_${d}, σ² = ${sigma2.toPrecision(4)}`, task: makeTask(isotropicCovariance(d, s), correlation, sigma2), s };
 }
 

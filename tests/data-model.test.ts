@@ -3,7 +3,7 @@ import { InputError } from '../src/core/errors.ts';
 import { blockCorrelation, makeCorrelation, type Correlation } from '../src/data/correlation.ts';
 import { diagonalCovariance, isotropicCovariance, makeCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
-import { randomOrthogonal } from '../src/data/risk-instances.ts';
+import { randomOrthogonal } from '../src/data/instances.ts';
 import { MeanAccumulator, monteCarloRisk, PromptSampler, samplePrompts, zScore } from '../src/data/sample.ts';
 import { identity, matmul, maxAbsDiff, transpose } from '../src/linalg/dense.ts';
 import { makeTask, risk } from '../src/theory/risk.ts';

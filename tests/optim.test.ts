@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockCorrelation } from '../src/data/correlation.ts';
-import { randomCorrelation } from '../src/optim/instances.ts';
+import { randomCorrelation } from '../src/data/instances.ts';
 import { diagonalCovariance, isotropicCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
 import { dot, norm2 } from '../src/linalg/dense.ts';
@@ -17,7 +17,7 @@ import { makeTask, reducedRisk } from '../src/theory/risk.ts';
 function randomTask(seed: number, d: number, n: number) {
   const random = new Random(seed);
   const lambda = Array.from({ length: d }, () => Math.exp(2 * random.normal()));
-  return makeTask(diagonalCovariance(lambda), randomCorrelation(random, n + 1, n + 2), 0.3);
+  return makeTask(diagonalCovariance(lambda), randomCorrelation(random, n, n + 2), 0.3);
 }
 
 describe('landscape derivatives', () => {
@@ -73,7 +73,7 @@ describe('landscape derivatives', () => {
 describe('curve search', () => {
   it('Σ = I: search equals closed form', () => {
     const random = new Random(7);
-    const task = makeTask(isotropicCovariance(4), randomCorrelation(random, 9, 5), 0.5);
+    const task = makeTask(isotropicCovariance(4), randomCorrelation(random, 8, 5), 0.5);
     const closed = isotropicOptimum(task);
     const search = globalCurveSearch(curveProblem(task));
     expect(search.peaks).toHaveLength(1);
@@ -120,7 +120,7 @@ describe('sphere optimisation', () => {
     // singular R_n: zero-sum directions inside a block leave s and ωᵀR_nω fixed but raise ‖ω‖²,
     // so they still curve upwards and the minimum is strict
     expect(atMin.classification).toBe('strict-local-min');
-    const strict = makeTask(isotropicCovariance(2), randomCorrelation(new Random(11), 5, 6), 0.1);
+    const strict = makeTask(isotropicCovariance(2), randomCorrelation(new Random(11), 4, 6), 0.1);
     const strictBest = globalCurveSearch(curveProblem(strict)).best;
     expect(secondOrderTest(landscapeProblem(strict), strictBest.omega).classification).toBe('strict-local-min');
     // Saddle: on a two-peak instance the valley of φ between the peaks is a fixed point where
