@@ -2,7 +2,9 @@ import { InputError } from '../core/errors.ts';
 import { requireFinite, requireFiniteMatrix, requireLength, requireNoiseVariance, requireShape } from '../core/validate.ts';
 import type { Correlation } from '../data/correlation.ts';
 import type { Covariance } from '../data/covariance.ts';
-import { dot, matmul, trace, transpose, type Matrix, type Vector } from '../linalg/dense.ts';
+import { floatField } from '../algebra/field.ts';
+import { type Matrix, type Vector } from '../linalg/dense.ts';
+import { fieldRisk, fieldRiskCoefficients, type RiskInputs } from './risk-field.ts';
 
 /** One instance of the multitask in-context regression model. */
 export interface Task {
@@ -22,13 +24,14 @@ export function makeTask(covariance: Covariance, correlation: Correlation, sigma
   return { d, n, covariance, correlation, sigma2 };
 }
 
-/** The two scalars the risk depends on: a = ωᵀ R_n ω + ‖ω‖², b = ‖ω‖² (tr Σ + σ²). */
+/** Σ, R_n, r and σ² of a task in the form the field-generic formulas take. */
+export function riskInputs(task: Task): RiskInputs<number> {
+  return { Sigma: task.covariance.Sigma, Rn: task.correlation.Rn, r: task.correlation.r, sigma2: task.sigma2 };
+}
+
+/** The scalars the risk depends on: a = ωᵀ R_n ω + ‖ω‖², b = ‖ω‖² (tr Σ + σ²), s = ωᵀ r. */
 export function riskCoefficients(task: Task, omega: readonly number[]): { a: number; b: number; s: number } {
-  const { Rn, r } = task.correlation;
-  const squaredNorm = dot(omega, omega);
-  const quadratic = dot(omega, Rn.map((row) => dot(row, omega)));
-  const c = trace(task.covariance.Sigma) + task.sigma2;
-  return { a: quadratic + squaredNorm, b: squaredNorm * c, s: dot(omega, r) };
+  return fieldRiskCoefficients(floatField, riskInputs(task), omega);
 }
 
 function validateWeights(task: Task, omega: readonly number[]): void {
@@ -37,21 +40,16 @@ function validateWeights(task: Task, omega: readonly number[]): void {
 }
 
 /**
- * RISK closed form:
+ * RISK closed form in float64:
  *   L(P, ω) = tr Σ + σ² − 2 (ωᵀ r) tr(Σ P Σ) + tr(Pᵀ Σ P (a Σ² + b Σ)),
- * a = ωᵀ R_n ω + ‖ω‖², b = ‖ω‖² (tr Σ + σ²).
+ * a = ωᵀ R_n ω + ‖ω‖², b = ‖ω‖² (tr Σ + σ²). The formula itself lives in
+ * risk-field.ts, shared with the exact and symbolic checks.
  */
 export function risk(task: Task, P: readonly (readonly number[])[], omega: readonly number[]): number {
   validateWeights(task, omega);
   requireShape('P', P, task.d, task.d);
   requireFiniteMatrix('P', P);
-  const Sigma = task.covariance.Sigma;
-  const { a, b, s } = riskCoefficients(task, omega);
-  const Sigma2 = matmul(Sigma, Sigma);
-  const curvature = Sigma2.map((row, i) => row.map((value, j) => a * value + b * Sigma[i][j]));
-  const linear = trace(matmul(matmul(Sigma, P), Sigma));
-  const quadratic = trace(matmul(matmul(matmul(transpose(P), Sigma), P), curvature));
-  return trace(Sigma) + task.sigma2 - 2 * s * linear + quadratic;
+  return fieldRisk(floatField, riskInputs(task), P, omega);
 }
 
 /**
