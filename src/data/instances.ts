@@ -158,16 +158,25 @@ export function randomRationalRiskInstance(random: Random, index: number) {
 
 
 /**
+ * Largest condition number of Σ in property instances. Half of the instances
+ * are well conditioned (κ ≤ e^4); the other half reach κ = 1e8, where float64
+ * eigendecompositions lose about eight digits.
+ */
+export const MAX_PROPERTY_CONDITION = 1e8;
+
+/**
  * A float64 instance for property checks, drawn from one integer seed:
  * d ∈ [1, 4], n ∈ [1, 6], Σ with random eigenvectors and eigenvalues
- * e^{±spread}, spread ∈ [0, 2), R general or block model (alternating by a
+ * e^{±spread} (condition number e^{2·spread}: spread ∈ [0, 2) or, for half of
+ * the seeds, up to ln(1e8)/2), R general or block model (alternating by a
  * coin), σ² ∈ [0, 2), ω Gaussian.
  */
 export function randomFloatInstance(seed: number): { task: Task; omega: Vector; random: Random } {
   const random = new RandomSource(seed);
   const d = random.integer(1, 4);
   const n = random.integer(1, 6);
-  const covariance = rotatedCovariance(random, spreadEigenvalues(d, 2 * random.uniform()));
+  const maxSpread = random.uniform() < 0.5 ? 2 : Math.log(MAX_PROPERTY_CONDITION) / 2;
+  const covariance = rotatedCovariance(random, spreadEigenvalues(d, maxSpread * random.uniform()));
   const correlation = random.uniform() < 0.5 ? randomCorrelation(random, n) : randomBlockCorrelation(random, n, 3);
   const task = makeTask(covariance, correlation, 2 * random.uniform());
   return { task, omega: random.normalVector(n), random };

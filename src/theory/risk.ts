@@ -4,7 +4,7 @@ import type { Correlation } from '../data/correlation.ts';
 import type { Covariance } from '../data/covariance.ts';
 import { floatField } from '../algebra/field.ts';
 import { type Matrix, type Vector } from '../linalg/dense.ts';
-import { fieldRisk, fieldRiskCoefficients, type RiskInputs } from './risk-field.ts';
+import { fieldRisk, fieldRiskCoefficients, fieldRiskFromCoefficients, type RiskInputs } from './risk-field.ts';
 
 /** One instance of the multitask in-context regression model. */
 export interface Task {
@@ -50,6 +50,27 @@ export function risk(task: Task, P: readonly (readonly number[])[], omega: reado
   requireShape('P', P, task.d, task.d);
   requireFiniteMatrix('P', P);
   return fieldRisk(floatField, riskInputs(task), P, omega);
+}
+
+/**
+ * The closed form evaluated on absolute values (|Σ|, |P|, |ω|, |R_n|, |r|, with
+ * the linear term's sign flipped): the sum of the magnitudes of all its
+ * summands. Rounding error of risk() in float64 is at most a small multiple of
+ * ε times this, whatever the conditioning of Σ, because it is the standard
+ * |A||B| bound for matrix products.
+ */
+export function riskRoundingScale(task: Task, P: readonly (readonly number[])[], omega: readonly number[]): number {
+  const absolute = (A: readonly (readonly number[])[]) => A.map((row) => row.map(Math.abs));
+  const inputs = riskInputs(task);
+  const absoluteInputs: RiskInputs<number> = {
+    Sigma: absolute(inputs.Sigma),
+    Rn: absolute(inputs.Rn),
+    r: inputs.r.map(Math.abs),
+    sigma2: inputs.sigma2,
+  };
+  const { a, b, s } = fieldRiskCoefficients(floatField, absoluteInputs, omega.map(Math.abs));
+  const constant = absoluteInputs.Sigma.reduce((acc, row, i) => acc + row[i], 0) + task.sigma2;
+  return fieldRiskFromCoefficients(floatField, absoluteInputs.Sigma, absolute(P), { a, b, s: -s }, constant);
 }
 
 /**
