@@ -144,6 +144,8 @@ function globalCheck(context: CheckContext): CheckResult {
   let missed = 0;
   let nonConverged = 0;
   let worstResidual = 0;
+  let worstCurvature = Infinity;
+  let strictOptima = 0;
   const failures: Json[] = [];
   const examples: Json[] = [];
   for (const { instance, problem, search, minima } of solved) {
@@ -151,6 +153,11 @@ function globalCheck(context: CheckContext): CheckResult {
     const converged = minima.filter((minimum) => minimum.converged);
     nonConverged += minima.length - converged.length;
     worstResidual = Math.max(worstResidual, search.best.relativeResidual);
+    // second-order test at the reported optimum: a global minimum has no negative
+    // curvature on the sphere (zero curvature is allowed: ties and flat directions)
+    const atOptimum = secondOrderTest(problem, search.best.omega);
+    if (problem.n > 1) worstCurvature = Math.min(worstCurvature, atOptimum.minEigenvalue / atOptimum.tolerance);
+    if (atOptimum.classification === 'strict-local-min') strictOptima++;
     if (converged.length === 0) continue;
     const bestMultistart = Math.min(...converged.map((minimum) => minimum.risk));
     // the curve optimum must not be beaten by any multistart point
@@ -167,12 +174,19 @@ function globalCheck(context: CheckContext): CheckResult {
   const result = resultFromMetrics(
     {
       pass: `On ${solved.length} instances the global μ-search value is ≤ every converged multistart value and equals the best of them within ${RISK_RTOL}·c.`,
-      fail: 'A bound in the table is missed: a multistart minimum beat the μ-search optimum, or that optimum is not a fixed point μ = F(μ).',
+      fail: 'A bound in the table is missed: a multistart minimum beat the μ-search optimum, that optimum is not a fixed point μ = F(μ), or it has negative curvature.',
     },
     [
       { name: 'max (L_curve − L_multistart,best) / c', value: worstBelow, threshold: RISK_RTOL, comparison: '<=' },
       { name: 'max |L_curve − L_multistart,best| / c where multistart found it', value: worstGap, threshold: RISK_RTOL, comparison: '<=' },
       { name: 'max |μ* − F(μ*)| / μ* at the curve optimum', value: worstResidual, threshold: 1e-10, comparison: '<=' },
+      {
+        name: 'min tangent Hessian eigenvalue at the curve optimum / round-off tolerance',
+        value: worstCurvature === Infinity ? 'n = 1 only' : worstCurvature,
+        threshold: -1,
+        comparison: '>=',
+      },
+      { name: 'optima that are strict local minima (second-order test)', value: strictOptima },
       { name: 'instances where no start reached the curve optimum', value: missed },
       { name: 'non-converged starts', value: nonConverged },
     ],
