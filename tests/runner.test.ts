@@ -6,6 +6,7 @@ import { combineStatuses } from '../src/claims/results.ts';
 import { selectClaims } from '../src/claims/select.ts';
 import type { Check, Claim, Status } from '../src/claims/types.ts';
 import { InputError } from '../src/core/errors.ts';
+import { compactJson } from '../src/report/format.ts';
 import { writeReports } from '../src/report/write.ts';
 import { deriveSeed } from '../src/runner/seed.ts';
 import { exitCodeFor, verify } from '../src/runner/verify.ts';
@@ -110,5 +111,15 @@ describe('reports', () => {
     const first = await verify({ effort: 'quick', seed: 5, claimIds: [], claims });
     const second = await verify({ effort: 'quick', seed: 5, claimIds: [], claims });
     expect(strip(JSON.stringify(first, null, 2))).toBe(strip(JSON.stringify(second, null, 2)));
+  });
+});
+
+describe('report JSON', () => {
+  it('keeps arrays of numbers on one line and round-trips', () => {
+    const value = { vector: [1, -2.5e-7, 3], matrix: [[1, 2], [3, 4]], labels: ['a,b', 'c'], nested: [{ k: 1 }] };
+    const text = compactJson(value);
+    expect(text).toContain('[1, -2.5e-7, 3]');
+    expect(text).toContain('["a,b", "c"]');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

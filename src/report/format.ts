@@ -35,3 +35,15 @@ export function metricsTable(metrics: readonly Metric[]): string {
 export function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
+
+/**
+ * JSON with two-space indentation, except that arrays of numbers, strings or
+ * booleans stay on one line, so vectors and matrices read as rows.
+ */
+export function compactJson(value: unknown): string {
+  const text = JSON.stringify(value, null, 2) ?? 'null';
+  return text.replace(/\[\s*((?:-?[0-9.eE+-]+|"[^"\n]*"|true|false|null)(?:,\s*(?:-?[0-9.eE+-]+|"[^"\n]*"|true|false|null))*)\s*\]/g, (_, items: string) =>
+    // pretty-printed JSON puts each item after ",\n"; strings never hold a raw newline
+    `[${items.replace(/,\n\s*/g, ', ')}]`,
+  );
+}

@@ -1,5 +1,5 @@
 import type { CheckRecord, ClaimRecord, RunRecord } from '../runner/records.ts';
-import { escapeCell, formatSeconds, metricsTable, STATUS_LABEL } from './format.ts';
+import { compactJson, escapeCell, formatSeconds, metricsTable, STATUS_LABEL } from './format.ts';
 
 /** Longest JSON evidence block printed in a report; the rest stays in results.json. */
 const MAX_DETAILS_CHARS = 6000;
@@ -86,7 +86,7 @@ function renderCounterexample(check: CheckRecord): string[] {
     `Failure: ${example.failure}`,
     '',
     '```json',
-    JSON.stringify(example.input, null, 2),
+    compactJson(example.input),
     '```',
     '',
     'Replay:',
@@ -102,7 +102,7 @@ function renderCounterexample(check: CheckRecord): string[] {
 
 function renderDetails(check: CheckRecord): string[] {
   if (Object.keys(check.details).length === 0) return [];
-  let text = JSON.stringify(check.details, null, 2);
+  let text = compactJson(check.details);
   if (text.length > MAX_DETAILS_CHARS) text = `${text.slice(0, MAX_DETAILS_CHARS)}\n… (truncated; the full evidence is in results.json)`;
   return ['<details><summary>Evidence</summary>', '', '```json', text, '```', '', '</details>', ''];
 }
