@@ -13,6 +13,15 @@ describe('claims at quick effort', () => {
     expect(ids).toHaveLength(12);
   });
 
+  it('same seed gives the same results apart from timings', async () => {
+    const claimIds = ['SCALE', 'UNIQUE', 'BLOCK-OPT', 'P-STAR'];
+    const withoutTimings = (value: unknown) =>
+      JSON.stringify(value, (key, entry) => (key === 'seconds' || key === 'ms' ? 0 : entry));
+    const first = await verify({ effort: 'quick', seed: 4, claimIds, claims: CLAIMS });
+    const second = await verify({ effort: 'quick', seed: 4, claimIds, claims: CLAIMS });
+    expect(withoutTimings(second)).toBe(withoutTimings(first));
+  });
+
   for (const claim of CLAIMS) {
     it(`${claim.id} is verified`, async () => {
       const run = await verify({ effort: 'quick', seed: 1, claimIds: [claim.id], claims: CLAIMS });
