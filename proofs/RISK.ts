@@ -13,7 +13,8 @@ import {
   rotatedCovariance,
   spreadEigenvalues,
 } from '../src/data/instances.ts';
-import { monteCarloRisk, monteCarloRiskGivenFeatures, zScore, type MonteCarloEstimate } from '../src/data/sample.ts';
+import { zScore, type MonteCarloEstimate } from '../src/core/statistics.ts';
+import { monteCarloRisk, monteCarloRiskGivenFeatures } from '../src/theory/monte-carlo-risk.ts';
 import type { Matrix, Vector } from '../src/linalg/dense.ts';
 import { fieldRisk } from '../src/theory/risk-field.ts';
 import { rationalOptimalPreconditioner, rationalReducedRisk } from '../src/theory/risk-rational.ts';

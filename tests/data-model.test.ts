@@ -4,7 +4,9 @@ import { blockCorrelation, makeCorrelation, type Correlation } from '../src/data
 import { diagonalCovariance, isotropicCovariance, makeCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
 import { randomOrthogonal } from '../src/data/instances.ts';
-import { MeanAccumulator, monteCarloRisk, PromptSampler, samplePrompts, zScore } from '../src/data/sample.ts';
+import { MeanAccumulator, zScore } from '../src/core/statistics.ts';
+import { PromptSampler, samplePrompts } from '../src/data/sample.ts';
+import { monteCarloRisk } from '../src/theory/monte-carlo-risk.ts';
 import { identity, matmul, maxAbsDiff, transpose } from '../src/linalg/dense.ts';
 import { makeTask, risk } from '../src/theory/risk.ts';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateRisk, monteCarloSamples, riskInstances, RISK_Z_THRESHOLD, type RiskInstance } from '../proofs/RISK.ts';
 import { Random } from '../src/data/random.ts';
-import { zScore, type MonteCarloEstimate } from '../src/data/sample.ts';
+import { zScore, type MonteCarloEstimate } from '../src/core/statistics.ts';
 import { dot, identity, matmul, trace, transpose, type Matrix } from '../src/linalg/dense.ts';
 import { risk } from '../src/theory/risk.ts';
 

@@ -1,5 +1,5 @@
-import { requireFinite, requireFiniteMatrix, requireLength, requirePositiveInteger, requireShape } from '../core/validate.ts';
-import type { Matrix, Vector } from '../linalg/dense.ts';
+import { requirePositiveInteger } from '../core/validate.ts';
+import { dot, type Matrix, type Vector } from '../linalg/dense.ts';
 import type { Task } from '../theory/risk.ts';
 import type { Random } from './random.ts';
 
@@ -67,10 +67,10 @@ export class PromptSampler {
     const { n } = this.task;
     for (let i = 0; i < n; i++) {
       this.drawFeatures(this.X[i]);
-      this.y[i] = dotRow(this.X[i], this.betas[i]) + this.sigma * this.random.normal();
+      this.y[i] = dot(this.X[i], this.betas[i]) + this.sigma * this.random.normal();
     }
     this.drawFeatures(this.x);
-    this.yQuery = dotRow(this.x, this.beta) + this.sigma * this.random.normal();
+    this.yQuery = dot(this.x, this.beta) + this.sigma * this.random.normal();
     return this;
   }
 
@@ -144,214 +144,9 @@ export class PromptSampler {
   }
 }
 
-function dotRow(a: readonly number[], b: readonly number[]): number {
-  let total = 0;
-  for (let c = 0; c < a.length; c++) total += a[c] * b[c];
-  return total;
-}
-
 /** Draws `count` independent prompts of `task` (copies, for tests and small jobs). */
 export function samplePrompts(task: Task, random: Random, count: number): Prompt[] {
   requirePositiveInteger('count', count);
   const sampler = new PromptSampler(task, random);
   return Array.from({ length: count }, () => sampler.draw().snapshot());
-}
-
-/**
- * Running mean and variance with Neumaier-compensated sums of the values
- * shifted by the first value (the shift keeps Σ(v − shift)² free of the
- * cancellation that Σ v² − (Σ v)²/N suffers when the mean dominates).
- */
-export class MeanAccumulator {
-  private count = 0;
-  private shift = 0;
-  private readonly first = new NeumaierSum();
-  private readonly second = new NeumaierSum();
-
-  add(value: number): void {
-    if (this.count === 0) this.shift = value;
-    const centred = value - this.shift;
-    this.first.add(centred);
-    this.second.add(centred * centred);
-    this.count++;
-  }
-
-  /** Mean, standard error (sample standard deviation / √N) and N. */
-  estimate(): MonteCarloEstimate {
-    const N = this.count;
-    const s1 = this.first.value();
-    const mean = this.shift + s1 / N;
-    const variance = N > 1 ? Math.max(0, (this.second.value() - (s1 * s1) / N) / (N - 1)) : NaN;
-    return { mean, standardError: Math.sqrt(variance / N), samples: N };
-  }
-}
-
-/** Neumaier's compensated summation (Kahan–Babuška): error O(ε) independent of the count. */
-export class NeumaierSum {
-  private sum = 0;
-  private compensation = 0;
-
-  add(value: number): void {
-    const total = this.sum + value;
-    if (Math.abs(this.sum) >= Math.abs(value)) this.compensation += this.sum - total + value;
-    else this.compensation += value - total + this.sum;
-    this.sum = total;
-  }
-
-  value(): number {
-    return this.sum + this.compensation;
-  }
-}
-
-export interface MonteCarloEstimate {
-  mean: number;
-  /** Sample standard deviation / √N. */
-  standardError: number;
-  samples: number;
-}
-
-/** z = (estimate − expected) / standard error. */
-export function zScore(estimate: MonteCarloEstimate, expected: number): number {
-  return (estimate.mean - expected) / estimate.standardError;
-}
-
-/**
- * How the query enters a Monte Carlo risk sample:
- * - `sampled`: the squared error (y − ŷ)² of the drawn query, the plain estimator;
- * - `conditional`: its exact expectation over the query given the examples and β,
- *   E[(y − xᵀ u)² | prompt, β] = (β − u)ᵀ Σ (β − u) + σ² with u = P Xᵀ (ω ⊙ y).
- *   Same mean (tower property, E[x xᵀ] = Σ, ξ independent), much smaller variance.
- * For the expectation over task vectors and noise as well, see featureConditionalRisk.
- */
-export type QueryAveraging = 'sampled' | 'conditional';
-
-/**
- * Monte Carlo estimate of the WPGD risk L(P, ω) = E[(y − xᵀ P Xᵀ (ω ⊙ y))²]
- * from `samples` prompts drawn with `random`: the mean of the per-prompt
- * values (see QueryAveraging) with its standard error.
- */
-export function monteCarloRisk(
-  task: Task,
-  P: readonly (readonly number[])[],
-  omega: readonly number[],
-  samples: number,
-  random: Random,
-  query: QueryAveraging = 'sampled',
-): MonteCarloEstimate {
-  requireShape('P', P, task.d, task.d);
-  requireFiniteMatrix('P', P);
-  requireLength('ω', omega, task.n, `a task with n = ${task.n} examples`);
-  requireFinite('ω', omega);
-  requirePositiveInteger('samples', samples);
-  const { n, d } = task;
-  const sampler = new PromptSampler(task, random);
-  const accumulator = new MeanAccumulator();
-  const weighted = new Array<number>(d).fill(0);
-  const u = new Array<number>(d).fill(0);
-  const gap = new Array<number>(d).fill(0);
-  const Sigma = task.covariance.Sigma;
-  for (let t = 0; t < samples; t++) {
-    sampler.draw();
-    // weighted = Xᵀ (ω ⊙ y)
-    weighted.fill(0);
-    for (let i = 0; i < n; i++) {
-      const scaled = omega[i] * sampler.y[i];
-      const xi = sampler.X[i];
-      for (let c = 0; c < d; c++) weighted[c] += scaled * xi[c];
-    }
-    // u = P weighted, the one-step WPGD weight vector
-    for (let a = 0; a < d; a++) {
-      const Pa = P[a];
-      let row = 0;
-      for (let b = 0; b < d; b++) row += Pa[b] * weighted[b];
-      u[a] = row;
-    }
-    if (query === 'sampled') {
-      const error = sampler.yQuery - dotRow(sampler.x, u);
-      accumulator.add(error * error);
-    } else {
-      // (β − u)ᵀ Σ (β − u) + σ²
-      for (let a = 0; a < d; a++) gap[a] = sampler.beta[a] - u[a];
-      let quadratic = 0;
-      for (let a = 0; a < d; a++) quadratic += gap[a] * dotRow(Sigma[a], gap);
-      accumulator.add(quadratic + task.sigma2);
-    }
-  }
-  return accumulator.estimate();
-}
-
-/**
- * The risk averaged exactly over task vectors, noise and the query, given the
- * example features X only (second moments of the model: E[β_i β_jᵀ] = R_ij I,
- * so E[y_i y_j | X] = R_ij x_iᵀ x_j + σ² δ_ij and E[β y_i | X] = r_i x_i):
- *   E[(y − ŷ)² | X] = tr Σ + σ² − 2 Σ_i ω_i r_i x_iᵀ Σ P x_i
- *                     + Σ_{i,j} ω_i ω_j (x_iᵀ Pᵀ Σ P x_j)(R_ij x_iᵀ x_j + σ² δ_ij).
- * What remains random are the Gaussian features, whose fourth moments
- * (E[x_i x_iᵀ A x_i x_iᵀ], Isserlis) the closed form rests on.
- */
-export function featureConditionalRisk(task: Task, P: readonly (readonly number[])[], omega: readonly number[], X: readonly (readonly number[])[]): number {
-  return featureConditionalRiskEvaluator(task, P, omega)(X);
-}
-
-/** featureConditionalRisk with Σ P and Pᵀ Σ P computed once, for many X. */
-function featureConditionalRiskEvaluator(
-  task: Task,
-  P: readonly (readonly number[])[],
-  omega: readonly number[],
-): (X: readonly (readonly number[])[]) => number {
-  const { n, d } = task;
-  const Sigma = task.covariance.Sigma;
-  const { Rn, r } = task.correlation;
-  const SigmaP = Sigma.map((row) => Array.from({ length: d }, (_, b) => row.reduce((acc, value, k) => acc + value * P[k][b], 0)));
-  const M = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => P.reduce((acc, row, k) => acc + row[a] * SigmaP[k][b], 0)));
-  const constant = task.covariance.eigenvalues.reduce((acc, lambda) => acc + lambda, 0) + task.sigma2;
-  const MX = Array.from({ length: n }, () => new Array<number>(d).fill(0));
-  return (X) => {
-    for (let j = 0; j < n; j++) for (let a = 0; a < d; a++) MX[j][a] = dotRow(M[a], X[j]);
-    let value = constant;
-    for (let i = 0; i < n; i++) {
-      const xi = X[i];
-      let linear = 0;
-      for (let a = 0; a < d; a++) linear += xi[a] * dotRow(SigmaP[a], xi);
-      value -= 2 * omega[i] * r[i] * linear;
-      for (let j = 0; j < n; j++) {
-        const labelMoment = Rn[i][j] * dotRow(xi, X[j]) + (i === j ? task.sigma2 : 0);
-        value += omega[i] * omega[j] * dotRow(xi, MX[j]) * labelMoment;
-      }
-    }
-    return value;
-  };
-}
-
-/** Monte Carlo mean of featureConditionalRisk over `samples` draws of X (rows x_i = C z_i). */
-export function monteCarloRiskGivenFeatures(
-  task: Task,
-  P: readonly (readonly number[])[],
-  omega: readonly number[],
-  samples: number,
-  random: Random,
-): MonteCarloEstimate {
-  requireShape('P', P, task.d, task.d);
-  requireFiniteMatrix('P', P);
-  requireLength('ω', omega, task.n, `a task with n = ${task.n} examples`);
-  requireFinite('ω', omega);
-  requirePositiveInteger('samples', samples);
-  const { n, d } = task;
-  const C = task.covariance.cholesky;
-  const X = Array.from({ length: n }, () => new Array<number>(d).fill(0));
-  const z = new Array<number>(d).fill(0);
-  const accumulator = new MeanAccumulator();
-  const evaluate = featureConditionalRiskEvaluator(task, P, omega);
-  for (let t = 0; t < samples; t++) {
-    for (const xi of X) {
-      for (let c = 0; c < d; c++) z[c] = random.normal();
-      for (let a = 0; a < d; a++) {
-        let total = 0;
-        for (let b = 0; b <= a; b++) total += C[a][b] * z[b];
-        xi[a] = total;
-      }
-    }
-    accumulator.add(evaluate(X));
-  }
-  return accumulator.estimate();
 }
