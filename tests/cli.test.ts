@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,6 +47,21 @@ describe('verify command', () => {
     const result = await verify(['--seed', '-4']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('seed');
+  });
+
+  it('rejects an empty --out before running', async () => {
+    const result = await verify(['--out', '']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--out is empty');
+  });
+
+  it('rejects an --out inside a file before running', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cli-'));
+    writeFileSync(join(folder, 'plain-file'), '');
+    const result = await verify(['--out', join(folder, 'plain-file', 'reports')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is inside a file');
+    expect(result.stderr).not.toContain('    at ');
   });
 
   it('lists the claim ids', async () => {

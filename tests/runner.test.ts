@@ -74,8 +74,9 @@ describe('runner', () => {
       fixedCheck('second', 'verified'),
     ]);
     const run = await verify({ effort: 'quick', seed: 1, claimIds: [], claims: [stopping, ...claims], signal: controller.signal });
-    expect(run.claims).toHaveLength(1);
-    expect(run.claims[0].status).toBe('incomplete');
+    expect(run.claims.map((claim) => claim.status)).toEqual(['incomplete', 'incomplete', 'incomplete']);
+    expect(run.claims[0].checks).toHaveLength(1);
+    expect(run.counts.incomplete).toBe(3);
     expect(exitCodeFor(run)).toBe(130);
   });
 

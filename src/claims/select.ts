@@ -7,7 +7,7 @@ export function selectClaims(ids: readonly string[], claims: readonly Claim[]): 
   const known = new Map(claims.map((claim) => [claim.id.toUpperCase(), claim]));
   for (const id of ids) {
     if (!known.has(id.toUpperCase())) {
-      throw new InputError('--claim', 'is not a known claim id', id, `use one of: ${claims.map((claim) => claim.id).join(', ')}`);
+      throw new InputError('--claim', 'names no known claim', id, `use one of: ${claims.map((claim) => claim.id).join(', ')}`);
     }
   }
   const wanted = new Set(ids.map((id) => id.toUpperCase()));

@@ -1,17 +1,24 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { CLAIMS } from '../claims/registry.ts';
+import type { Effort } from '../claims/types.ts';
 import { InputError } from '../core/errors.ts';
+import { prepareOutputFolder } from '../report/output-folder.ts';
 import { writeReports } from '../report/write.ts';
+import type { RunRecord } from '../runner/records.ts';
 import { exitCodeFor, verify } from '../runner/verify.ts';
 import { collect, parseEffort, parseSeed } from './options.ts';
 import { createProgress } from './progress.ts';
 import { summaryTable } from './summary.ts';
 
+/** Where the full run's reports go, and where a run of selected claims goes unless --out is given. */
+const FULL_REPORTS = 'reports';
+const SELECTED_REPORTS = 'reports/selected';
+
 interface VerifyFlags {
-  effort: 'quick' | 'standard' | 'thorough';
+  effort: Effort;
   seed: number;
   claim: string[];
-  out: string;
+  out?: string;
   json: boolean;
   quiet: boolean;
   list: boolean;
@@ -20,10 +27,15 @@ interface VerifyFlags {
 export function verifyCommand(): Command {
   return new Command('verify')
     .description('Check the encoded claims and write markdown reports and results.json.')
-    .option('--effort <level>', 'instance counts and sizes: quick (about a minute), standard (a few minutes), thorough (long)', parseEffort, 'standard')
-    .option('--seed <N>', 'run seed; the same seed and effort give the same results', parseSeed, 1)
-    .option('--claim <ID>', 'run only this claim (repeatable); see --list', collect, [])
-    .option('--out <DIR>', 'folder for README.md, <ID>.md and results.json', 'reports')
+    .addOption(
+      new Option('--effort <level>', 'instance counts and sizes: quick (under a minute), standard (a few minutes), thorough (long)')
+        .choices(['quick', 'standard', 'thorough'])
+        .argParser(parseEffort)
+        .default('standard'),
+    )
+    .addOption(new Option('--seed <N>', 'run seed, an integer from 0 to 2147483647; the same seed and effort give the same results').argParser(parseSeed).default(1))
+    .addOption(new Option('--claim <ID>', 'run only this claim (repeatable, any letter case); see --list').argParser(collect).default([], 'all claims'))
+    .addOption(new Option('--out <DIR>', `folder for README.md, <ID>.md and results.json (default: ${FULL_REPORTS}, or ${SELECTED_REPORTS} with --claim)`))
     .option('--json', 'print results.json to stdout instead of the table', false)
     .option('--quiet', 'print only claims that are not verified', false)
     .option('--list', 'list the claim ids and exit', false)
@@ -32,47 +44,57 @@ export function verifyCommand(): Command {
       'after',
       '\nExit status: 0 all verified, 1 a claim failed, 2 invalid arguments, 3 inconclusive without failures, 130 interrupted.',
     )
-    .action(async (flags: VerifyFlags) => {
-      if (flags.list) {
-        for (const claim of CLAIMS) process.stdout.write(`${claim.id.padEnd(12)} ${claim.title}\n`);
-        return;
-      }
-      const controller = new AbortController();
-      const onInterrupt = () => {
-        process.stderr.write('\nInterrupted: finishing the current check, then writing the finished claims.\n');
-        controller.abort();
-      };
-      process.once('SIGINT', onInterrupt);
-      const progress = createProgress(process.stderr, flags.quiet || flags.json);
-      let run;
-      try {
-        run = await verify({
-          effort: flags.effort,
-          seed: flags.seed,
-          claimIds: flags.claim,
-          claims: CLAIMS,
-          onProgress: (event) => progress.update(event),
-          signal: controller.signal,
-        });
-      } catch (error) {
-        progress.stop();
-        if (error instanceof InputError) {
-          process.stderr.write(`error: ${error.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw error;
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
-      }
-      progress.stop();
-      const written = writeReports(run, flags.out);
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-      } else {
-        process.stdout.write(`${summaryTable(run, flags.quiet)}\n`);
-        if (!flags.quiet) process.stdout.write(`\nReports: ${written.length} files in ${flags.out}/ (index: ${flags.out}/README.md)\n`);
-      }
-      process.exitCode = exitCodeFor(run);
+    .action(runVerify);
+}
+
+async function runVerify(flags: VerifyFlags): Promise<void> {
+  if (flags.list) {
+    for (const claim of CLAIMS) process.stdout.write(`${claim.id.padEnd(12)} ${claim.title}\n`);
+    return;
+  }
+  let run: RunRecord;
+  let folder: string;
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    process.stderr.write('\nInterrupted: finishing the current check, then writing the finished claims (Ctrl-C again to abort at once).\n');
+    controller.abort();
+  };
+  const progress = createProgress(process.stderr, flags.quiet || flags.json);
+  try {
+    folder = prepareOutputFolder(flags.out ?? (flags.claim.length > 0 ? SELECTED_REPORTS : FULL_REPORTS));
+    process.once('SIGINT', onInterrupt);
+    run = await verify({
+      effort: flags.effort,
+      seed: flags.seed,
+      claimIds: flags.claim,
+      claims: CLAIMS,
+      onProgress: (event) => progress.update(event),
+      signal: controller.signal,
     });
+  } catch (error) {
+    progress.stop();
+    if (error instanceof InputError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  progress.stop();
+  const written = writeReports(
+    run,
+    folder,
+    CLAIMS.map((claim) => claim.id),
+  );
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+  } else if (flags.quiet && run.counts.verified === run.claims.length) {
+    process.stdout.write(`All ${run.claims.length} claims verified.\n`);
+  } else {
+    process.stdout.write(`${summaryTable(run, flags.quiet)}\n`);
+    if (!flags.quiet) process.stdout.write(`\nReports: ${written.length} files in ${folder} (index: ${folder}/README.md)\n`);
+  }
+  process.exitCode = exitCodeFor(run);
 }

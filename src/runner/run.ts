@@ -65,6 +65,9 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
     const checks: CheckRecord[] = [];
     let interrupted = false;
     for (const check of claim.checks) {
+      // Checks run synchronously, so give the event loop a turn between them:
+      // otherwise a SIGINT handler never runs before the whole run has finished.
+      await yieldToEventLoop();
       if (options.signal?.aborted) {
         interrupted = true;
         break;
@@ -100,5 +103,25 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
     });
     if (interrupted) break;
   }
+  // Claims that never started are listed as incomplete too, so the report shows what is missing.
+  for (const claim of claims.slice(records.length)) records.push(incompleteRecord(claim));
   return records;
+}
+
+function incompleteRecord(claim: Claim): ClaimRecord {
+  return {
+    id: claim.id,
+    title: claim.title,
+    paperResult: claim.paperResult,
+    statement: claim.statement,
+    hypotheses: claim.hypotheses,
+    remark: claim.remark,
+    status: 'incomplete',
+    checks: [],
+    seconds: 0,
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
