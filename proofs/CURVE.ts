@@ -3,7 +3,7 @@ import { resultFromMetrics } from '../src/claims/results.ts';
 import type { CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
 import { blockCorrelation } from '../src/data/correlation.ts';
 import { Random } from '../src/data/random.ts';
-import { dot, norm2 } from '../src/linalg/dense.ts';
+import { dot, lineAngle, norm2 } from '../src/linalg/dense.ts';
 import { curvePoint, curveProblem, fixedPointMu, globalCurveSearch, type CurveProblem, type CurveSearchResult } from '../src/optim/curve.ts';
 import { randomCorrelation, rotatedCovariance } from '../src/data/instances.ts';
 import { logUniformSpectrum } from '../src/optim/instances.ts';
@@ -58,14 +58,6 @@ function solveInstances(context: CheckContext): Solved[] {
     context.progress((index + 1) / count);
   }
   return solved;
-}
-
-function lineAngle(u: readonly number[], v: readonly number[]): number {
-  const nu = norm2(u);
-  const nv = norm2(v);
-  const sign = dot(u, v) >= 0 ? 1 : -1;
-  const gap = Math.sqrt(u.reduce((acc, value, i) => acc + (value / nu - (sign * v[i]) / nv) ** 2, 0));
-  return 2 * Math.asin(Math.min(1, gap / 2));
 }
 
 /**
@@ -204,11 +196,11 @@ function globalCheck(context: CheckContext): CheckResult {
 
 export const claim: Claim = {
   id: 'CURVE',
-  title: 'Every stationary point of the WPGD risk lies on the curve (R_n + μI)^{-1} r',
+  title: 'Every stationary point of the WPGD risk lies on the curve ω(μ) = (R_n + μI)⁻¹r',
   paperResult:
     'The WPGD risk landscape: the optimal weighting solves a one-parameter problem (derived here for general Σ; it contains the isotropic uniqueness result).',
   statement:
-    'Let $c = \\operatorname{tr}\\Sigma + \\sigma^2$, $a = \\omega^\\top (R_n + I)\\omega$, $b = c\\|\\omega\\|^2$ and $\\lambda_k$ the eigenvalues of $\\Sigma$. ' +
+    'Let $c = \\operatorname{tr}\\Sigma + \\sigma^2$, $a = \\omega^\\top (R_n + I)\\omega$, $b = c\\lVert \\omega\\rVert ^2$ and $\\lambda_k$ the eigenvalues of $\\Sigma$. ' +
     'Every stationary point of the reduced risk with $\\omega^\\top r \\neq 0$ is, up to scale, $\\omega(\\mu) = (R_n + \\mu I)^{-1} r$ with\n\n' +
     '$$\\mu = 1 + c\\,\\frac{\\sum_k \\lambda_k^2 (a\\lambda_k + b)^{-2}}{\\sum_k \\lambda_k^3 (a\\lambda_k + b)^{-2}} \\in \\left[1 + \\frac{c}{\\lambda_{\\max}},\\ 1 + \\frac{c}{\\lambda_{\\min}}\\right],$$\n\n' +
     'so $\\min_\\omega L(\\omega) = \\min_{\\mu} L(\\omega(\\mu))$ over that interval: a global search over one number.',

@@ -29,8 +29,8 @@ export const claim: Claim = {
     'A one-layer gated linear attention model with scalar gates implements one step of weighted preconditioned gradient ' +
     'descent (WPGD) whose weights are products of the gates; without gates it is plain preconditioned gradient descent.',
   statement:
-    'Under construction C ($W_k = \\begin{bmatrix} I_d & 0 \\\\ 0 & 0 \\end{bmatrix}$, $W_v = e_D e_D^\\top$, ' +
-    '$W_q = \\begin{bmatrix} P^\\top & 0 \\\\ 0 & 0 \\end{bmatrix}$), for every gate map $\\gamma: \\mathbb{R}^D \\to [0,1]$ and every ' +
+    'Under construction C ($`W_k = \\begin{bmatrix} I_d & 0 \\\\ 0 & 0 \\end{bmatrix}`$, $W_v = e_D e_D^\\top$, ' +
+    '$`W_q = \\begin{bmatrix} P^\\top & 0 \\\\ 0 & 0 \\end{bmatrix}`$), for every gate map $\\gamma: \\mathbb{R}^D \\to [0,1]$ and every ' +
     'prompt, the scalar-gated GLA layer ($G(z) = \\gamma(z)\\,\\mathbf 1 \\mathbf 1^\\top$) predicts\n\n' +
     '$$\\hat y_{\\mathrm{GLA}} = x^\\top P X^\\top (\\omega \\odot y), \\qquad \\omega_i = \\prod_{j=i+1}^{n+1} \\gamma(z_j),$$\n\n' +
     "the query's own gate $\\gamma(z_{n+1})$ included and $\\gamma(z_i)$ excluded. No gating ($G = \\mathbf 1 \\mathbf 1^\\top$) is " +

@@ -67,7 +67,7 @@ export const claim: Claim = {
     'A multilayer gated linear attention model implements multiple steps of weighted preconditioned gradient descent: ' +
     'each layer runs one step on every prefix, with weights induced by that layer’s gates.',
   statement:
-    'Layer $\\ell = 1..L$ uses construction C with $W_q = \\begin{bmatrix} -P_\\ell^\\top & 0 \\\\ 0 & 0 \\end{bmatrix}$, a scalar gate ' +
+    'Layer $\\ell = 1..L$ uses construction C with $`W_q = \\begin{bmatrix} -P_\\ell^\\top & 0 \\\\ 0 & 0 \\end{bmatrix}`$, a scalar gate ' +
     '$\\gamma_\\ell$ that reads the layer-$\\ell$ tokens, and residual connections $Z^{(\\ell+1)} = Z^{(\\ell)} + O^{(\\ell)}$. Define ' +
     '$r^{(0)}_j = y_j$ ($r^{(0)}_{n+1} = 0$) and, for every position $j = 1..n+1$,\n\n' +
     '$$r_j^{(\\ell+1)} = r_j^{(\\ell)} - \\sum_{i \\le j} \\omega^{(\\ell)}_{i \\to j}\\, r_i^{(\\ell)}\\, x_j^\\top P_\\ell x_i, \\qquad ' +

@@ -122,10 +122,10 @@ function symbolicCheck(context: CheckContext): CheckResult {
     ],
     details: { method: 'nerdamer diff and expand; L built by the generic closed form over symbolic expressions' },
     certificates: [
-      '$d = 2$, $\\Sigma = \\begin{pmatrix} s_{11} & s_{12} \\\\ s_{12} & s_{22}\\end{pmatrix}$, $P = (p_{ij})$, $L(P) = c - 2s\\operatorname{tr}(\\Sigma P \\Sigma) + \\operatorname{tr}(P^\\top \\Sigma P M)$, $M = a\\Sigma^2 + b\\Sigma$.',
+      '$d = 2$, $`\\Sigma = \\begin{pmatrix} s_{11} & s_{12} \\\\ s_{12} & s_{22}\\end{pmatrix}`$, $P = (p_{ij})$, $L(P) = c - 2s\\operatorname{tr}(\\Sigma P \\Sigma) + \\operatorname{tr}(P^\\top \\Sigma P M)$, $M = a\\Sigma^2 + b\\Sigma$.',
       '$\\operatorname{expand}\\big(\\partial^2 L / \\partial p_{ki}\\partial p_{lj} - 2\\Sigma_{kl} M_{ij}\\big) = 0$ for all 16 index pairs, and no second derivative contains a $p_{ij}$: $L$ is quadratic in $P$ with Hessian $2\\,M \\otimes \\Sigma$.',
       'With $D = \\det(a\\Sigma + bI)$ and $P^* = s\\,\\operatorname{adj}(a\\Sigma + bI)/D$: $\\operatorname{expand}\\big(D\\,\\partial L/\\partial p_{ij}(P^*)\\big) = 0$ for all four entries, so $\\nabla_P L(P^*) = 0$ wherever $D \\neq 0$.',
-      '$\\det M = \\det\\Sigma\\,(a^2\\det\\Sigma + ab\\operatorname{tr}\\Sigma + b^2)$ and $M_{11} = a(s_{11}^2 + s_{12}^2) + b s_{11}$ (both expand to identities). For $\\Sigma \\succ 0$, $a = \\omega^\\top(R_n + I)\\omega > 0$ and $b = \\|\\omega\\|^2(\\operatorname{tr}\\Sigma + \\sigma^2) > 0$ (any $\\omega \\neq 0$) both are positive, so $M \\succ 0$; the eigenvalues of $M \\otimes \\Sigma$ are products of positive eigenvalues, so the Hessian is positive definite, $L$ is strictly convex in $P$ and $P^*$ is its unique minimiser ($D > 0$ too).',
+      '$\\det M = \\det\\Sigma\\,(a^2\\det\\Sigma + ab\\operatorname{tr}\\Sigma + b^2)$ and $M_{11} = a(s_{11}^2 + s_{12}^2) + b s_{11}$ (both expand to identities). For $\\Sigma \\succ 0$, $a = \\omega^\\top(R_n + I)\\omega > 0$ and $b = \\lVert \\omega\\rVert ^2(\\operatorname{tr}\\Sigma + \\sigma^2) > 0$ (any $\\omega \\neq 0$) both are positive, so $M \\succ 0$; the eigenvalues of $M \\otimes \\Sigma$ are products of positive eigenvalues, so the Hessian is positive definite, $L$ is strictly convex in $P$ and $P^*$ is its unique minimiser ($D > 0$ too).',
     ],
   };
 }

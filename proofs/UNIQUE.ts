@@ -4,7 +4,7 @@ import type { CheckContext, CheckResult, Claim, Json } from '../src/claims/types
 import { blockCorrelation, type Correlation } from '../src/data/correlation.ts';
 import { isotropicCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
-import { dot, norm2 } from '../src/linalg/dense.ts';
+import { dot, lineAngle, norm2 } from '../src/linalg/dense.ts';
 import { curveProblem, globalCurveSearch } from '../src/optim/curve.ts';
 import { randomCorrelation } from '../src/data/instances.ts';
 import { uncorrelatedQuery } from '../src/optim/instances.ts';
@@ -41,15 +41,6 @@ function drawInstance(random: Random, index: number): UniqueInstance {
   // r = 0 is excluded by hypothesis; a Gram matrix has r = 0 only with probability 0
   if (correlation.r.every((value) => Math.abs(value) < 1e-12)) correlation = randomCorrelation(random, n, n + 1);
   return { label: `random R (n = ${n}, rank ≤ ${rank}), Σ = ${s.toPrecision(4)} I_${d}, σ² = ${sigma2.toPrecision(4)}`, task: makeTask(isotropicCovariance(d, s), correlation, sigma2), s };
-}
-
-/** Angle between the lines spanned by u and v, computed as 2 asin(‖u/|u| ∓ v/|v|‖/2): accurate near 0. */
-function lineAngle(u: readonly number[], v: readonly number[]): number {
-  const nu = norm2(u);
-  const nv = norm2(v);
-  const sign = dot(u, v) >= 0 ? 1 : -1;
-  const gap = Math.sqrt(u.reduce((acc, value, i) => acc + (value / nu - (sign * v[i]) / nv) ** 2, 0));
-  return 2 * Math.asin(Math.min(1, gap / 2));
 }
 
 /**
@@ -218,7 +209,7 @@ export const claim: Claim = {
     'Under the multitask model with isotropic features the WPGD risk has a unique global minimum up to scaling, so the optimal WPGD algorithm is unique.',
   statement:
     'If $\\Sigma = s I$ and $r \\neq 0$, the reduced risk $L(\\omega) = \\operatorname{tr}\\Sigma + \\sigma^2 - (\\omega^\\top r)^2 \\operatorname{tr}(\\Sigma^2 (a\\Sigma + bI)^{-1})$ ' +
-    'has exactly one minimiser orbit $\\{c\\,\\omega^* : c \\neq 0\\}$ with\n\n' +
+    'has exactly one minimiser orbit $\\lbrace c\\,\\omega^* : c \\neq 0\\rbrace $ with\n\n' +
     '$$\\omega^* \\propto (R_n + (d + 1 + \\sigma^2/s) I)^{-1} r, \\qquad L^* = s d + \\sigma^2 - s d\\, r^\\top (R_n + (d + 1 + \\sigma^2/s) I)^{-1} r,$$\n\n' +
     'for every valid $R$, singular $R_n$ included ($s = 1$: $L^* = d + \\sigma^2 - d\\, r^\\top (R_n + (d+1+\\sigma^2) I)^{-1} r$). ' +
     'With $r = 0$ every $\\omega$ is a minimiser.',

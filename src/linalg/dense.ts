@@ -87,3 +87,12 @@ export function symmetrize(A: readonly (readonly number[])[]): Matrix {
 export function outer(a: readonly number[], b: readonly number[]): Matrix {
   return a.map((ai) => b.map((bj) => ai * bj));
 }
+
+/** Angle between the lines spanned by u and v, computed as 2 asin(‖u/|u| ∓ v/|v|‖/2): accurate near 0. */
+export function lineAngle(u: readonly number[], v: readonly number[]): number {
+  const nu = norm2(u);
+  const nv = norm2(v);
+  const sign = dot(u, v) >= 0 ? 1 : -1;
+  const gap = Math.sqrt(u.reduce((acc, value, i) => acc + (value / nu - (sign * v[i]) / nv) ** 2, 0));
+  return 2 * Math.asin(Math.min(1, gap / 2));
+}
