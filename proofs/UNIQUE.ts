@@ -209,7 +209,7 @@ export const claim: Claim = {
     'Under the multitask model with isotropic features the WPGD risk has a unique global minimum up to scaling, so the optimal WPGD algorithm is unique.',
   statement:
     'If $\\Sigma = s I$ and $r \\neq 0$, the reduced risk $L(\\omega) = \\operatorname{tr}\\Sigma + \\sigma^2 - (\\omega^\\top r)^2 \\operatorname{tr}(\\Sigma^2 (a\\Sigma + bI)^{-1})$ ' +
-    'has exactly one minimiser orbit $\\lbrace c\\,\\omega^* : c \\neq 0\\rbrace $ with\n\n' +
+    'has exactly one minimiser orbit $\\lbrace t\\,\\omega^* : t \\neq 0\\rbrace$ (with $P^* \\propto I$ scaled by $1/t$) with\n\n' +
     '$$\\omega^* \\propto (R_n + (d + 1 + \\sigma^2/s) I)^{-1} r, \\qquad L^* = s d + \\sigma^2 - s d\\, r^\\top (R_n + (d + 1 + \\sigma^2/s) I)^{-1} r,$$\n\n' +
     'for every valid $R$, singular $R_n$ included ($s = 1$: $L^* = d + \\sigma^2 - d\\, r^\\top (R_n + (d+1+\\sigma^2) I)^{-1} r$). ' +
     'With $r = 0$ every $\\omega$ is a minimiser.',
