@@ -90,36 +90,17 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
       checkIndex++;
     }
     const status: Status | 'incomplete' = interrupted ? 'incomplete' : combineStatuses(checks.map((check) => check.status));
-    records.push({
-      id: claim.id,
-      title: claim.title,
-      paperResult: claim.paperResult,
-      statement: claim.statement,
-      hypotheses: claim.hypotheses,
-      remark: claim.remark,
-      status,
-      checks,
-      seconds: (performance.now() - started) / 1000,
-    });
+    records.push(claimRecord(claim, status, checks, (performance.now() - started) / 1000));
     if (interrupted) break;
   }
   // Claims that never started are listed as incomplete too, so the report shows what is missing.
-  for (const claim of claims.slice(records.length)) records.push(incompleteRecord(claim));
+  for (const claim of claims.slice(records.length)) records.push(claimRecord(claim, 'incomplete', [], 0));
   return records;
 }
 
-function incompleteRecord(claim: Claim): ClaimRecord {
-  return {
-    id: claim.id,
-    title: claim.title,
-    paperResult: claim.paperResult,
-    statement: claim.statement,
-    hypotheses: claim.hypotheses,
-    remark: claim.remark,
-    status: 'incomplete',
-    checks: [],
-    seconds: 0,
-  };
+function claimRecord(claim: Claim, status: ClaimRecord['status'], checks: CheckRecord[], seconds: number): ClaimRecord {
+  const { id, title, paperResult, statement, hypotheses, remark } = claim;
+  return { id, title, paperResult, statement, hypotheses, remark, status, checks, seconds };
 }
 
 function yieldToEventLoop(): Promise<void> {

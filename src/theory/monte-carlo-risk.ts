@@ -28,11 +28,7 @@ export function monteCarloRisk(
   random: Random,
   query: QueryAveraging = 'sampled',
 ): MonteCarloEstimate {
-  requireShape('P', P, task.d, task.d);
-  requireFiniteMatrix('P', P);
-  requireLength('ω', omega, task.n, `a task with n = ${task.n} examples`);
-  requireFinite('ω', omega);
-  requirePositiveInteger('samples', samples);
+  validateEstimatorInputs(task, P, omega, samples);
   const { n, d } = task;
   const sampler = new PromptSampler(task, random);
   const accumulator = new MeanAccumulator();
@@ -121,11 +117,7 @@ export function monteCarloRiskGivenFeatures(
   samples: number,
   random: Random,
 ): MonteCarloEstimate {
-  requireShape('P', P, task.d, task.d);
-  requireFiniteMatrix('P', P);
-  requireLength('ω', omega, task.n, `a task with n = ${task.n} examples`);
-  requireFinite('ω', omega);
-  requirePositiveInteger('samples', samples);
+  validateEstimatorInputs(task, P, omega, samples);
   const { n, d } = task;
   const C = task.covariance.cholesky;
   const X = Array.from({ length: n }, () => new Array<number>(d).fill(0));
@@ -144,4 +136,13 @@ export function monteCarloRiskGivenFeatures(
     accumulator.add(evaluate(X));
   }
   return accumulator.estimate();
+}
+
+/** Checks P (d×d, finite), ω (n entries, finite) and the sample count of an estimator. */
+function validateEstimatorInputs(task: Task, P: readonly (readonly number[])[], omega: readonly number[], samples: number): void {
+  requireShape('P', P, task.d, task.d);
+  requireFiniteMatrix('P', P);
+  requireLength('ω', omega, task.n, `a task with n = ${task.n} examples`);
+  requireFinite('ω', omega);
+  requirePositiveInteger('samples', samples);
 }
