@@ -253,7 +253,7 @@ export const claim: Claim = {
     'For fixed $\\omega \\neq 0$, $P \\mapsto L(P, \\omega)$ is strictly convex with unique minimiser $P^*(\\omega) = (\\omega^\\top r)(a\\Sigma + bI)^{-1}$, and',
     '$$L(\\omega) = \\min_P L(P, \\omega) = \\operatorname{tr}\\Sigma + \\sigma^2 - (\\omega^\\top r)^2 \\operatorname{tr}(\\Sigma^2 (a\\Sigma + bI)^{-1}).$$',
     'If $\\omega^\\top r = 0$ then $P^* = 0$.',
-  ].join('\n'),
+  ].join('\n\n'),
   hypotheses: [
     { id: 'model', statement: '$\\Sigma \\succ 0$, $R$ a correlation matrix, $\\sigma^2 \\ge 0$, $\\omega \\neq 0$ (so $a > 0$, $b > 0$).' },
   ],

@@ -280,7 +280,7 @@ export const claim: Claim = {
     'For $x_i, x \\sim N(0, \\Sigma)$, task vectors with $E[\\beta_i \\beta_j^\\top] = R_{ij} I_d$, $y_i = x_i^\\top\\beta_i + \\xi_i$, $y = x^\\top\\beta + \\xi$, $\\xi \\sim N(0, \\sigma^2)$:',
     '$$L(P, \\omega) = E[(y - x^\\top P X^\\top(\\omega \\odot y))^2] = \\operatorname{tr}\\Sigma + \\sigma^2 - 2(\\omega^\\top r)\\operatorname{tr}(\\Sigma P \\Sigma) + \\operatorname{tr}(P^\\top \\Sigma P (a\\Sigma^2 + b\\Sigma)),$$',
     'with $a = \\omega^\\top R_n \\omega + \\lVert \\omega\\rVert ^2$ and $b = \\lVert \\omega\\rVert ^2(\\operatorname{tr}\\Sigma + \\sigma^2)$.',
-  ].join('\n'),
+  ].join('\n\n'),
   hypotheses: [
     { id: 'gaussian', statement: 'Features, task vectors and noise are jointly Gaussian and independent as stated; $\\Sigma \\succ 0$.' },
     { id: 'correlation', statement: '$R$ is a correlation matrix: positive semidefinite with unit diagonal.' },
