@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix as MlMatrix, solve as mlSolve } from 'ml-matrix';
 import { InputError } from '../core/errors.ts';
+import { requireFiniteMatrix } from '../core/validate.ts';
 import { maxAbs, symmetrize, type Matrix, type Vector } from './dense.ts';
 
 /**
@@ -56,12 +57,14 @@ export function requireSymmetric(input: string, A: readonly (readonly number[])[
  * (the order the solver returns is not relied on anywhere).
  */
 export function eigenSymmetric(A: readonly (readonly number[])[]): SymmetricEigen {
-  // ml-matrix's tql2 iteration indexes past the matrix when entries are
-  // subnormal, so decompose A / max|A| with entries below the smallest normal
-  // float64 flushed to 0 (a change far below the eigensolver's round-off).
+  // ml-matrix's tql2 iteration indexes past the matrix once squares of tiny
+  // entries underflow (seen with entries near 1e-200), so decompose A / max|A|
+  // with entries below TINY_RTOL flushed to 0. By Weyl's inequality that moves
+  // each eigenvalue by at most n · TINY_RTOL · max|A|, far below round-off.
+  requireFiniteMatrix('matrix passed to the eigensolver', A);
   const size = maxAbs(A);
   const unit = size === 0 ? 1 : size;
-  const scaled = symmetrize(A).map((row) => row.map((value) => flushSubnormal(value / unit)));
+  const scaled = symmetrize(A).map((row) => row.map((value) => flushTiny(value / unit)));
   const evd = new EigenvalueDecomposition(new MlMatrix(scaled), { assumeSymmetric: true });
   const raw = evd.realEigenvalues.map((value) => value * unit);
   const V = evd.eigenvectorMatrix.to2DArray();
@@ -72,11 +75,11 @@ export function eigenSymmetric(A: readonly (readonly number[])[]): SymmetricEige
   };
 }
 
-/** Smallest positive normal float64, 2^-1022. */
-const MIN_NORMAL = 2.2250738585072014e-308;
+/** Relative size below which entries are flushed before the eigensolver; its square, 1e-300, is still a normal float64. */
+const TINY_RTOL = 1e-150;
 
-function flushSubnormal(value: number): number {
-  return Math.abs(value) < MIN_NORMAL ? 0 : value;
+function flushTiny(value: number): number {
+  return Math.abs(value) < TINY_RTOL ? 0 : value;
 }
 
 /** Solves A x = b for a square nonsingular A. */
