@@ -6,7 +6,7 @@
 /** Outcome of a check or a claim. `inconclusive`: the check could not decide (e.g. an optimiser did not converge). */
 export type Status = 'verified' | 'failed' | 'inconclusive';
 
-/** How a check establishes its statement. */
+/** Kind of evidence a check produces. */
 export type CheckKind = 'symbolic' | 'exact' | 'property' | 'monte-carlo' | 'optimisation';
 
 /** Instance counts and sizes: `quick` for the test suite, `standard` for the committed reports, `thorough` for long runs. */
@@ -22,7 +22,7 @@ export interface Metric {
   value: number | string;
   /** The bound, when the metric is compared with one. */
   threshold?: number | string;
-  /** How `value` must relate to `threshold` for the check to pass. */
+  /** Relation `value` must have to `threshold` for the check to pass. */
   comparison?: '<=' | '<' | '>=' | '>' | '==';
 }
 
@@ -30,7 +30,7 @@ export interface Metric {
 export interface Counterexample {
   /** The smallest failing input found (shrunk where the check can shrink). */
   input: Json;
-  /** What went wrong on it, e.g. "relative error 3e-3 > 1e-10". */
+  /** Description of the failure on this input, e.g. "relative error 3e-3 > 1e-10". */
   failure: string;
   /** Shell command that reruns exactly this check. */
   replay: string;
@@ -54,7 +54,7 @@ export interface CheckResult {
   certificates?: string[];
 }
 
-/** What a running check receives from the runner. */
+/** Context the runner passes to a running check. */
 export interface CheckContext {
   effort: Effort;
   /** Seed for this check, derived from the run seed, the claim id and the check id. */
@@ -73,7 +73,7 @@ export interface Check {
   /** Short id, unique within its claim, e.g. "symbolic-small-sizes". */
   id: string;
   kind: CheckKind;
-  /** What the check establishes, one line. */
+  /** One-line statement of what the check establishes. */
   title: string;
   run(context: CheckContext): CheckResult | Promise<CheckResult>;
 }

@@ -40,7 +40,7 @@ export function spreadEigenvalues(d: number, spread: number): number[] {
   return Array.from({ length: d }, (_, k) => Math.exp(spread * (d === 1 ? 0 : (2 * k) / (d - 1) - 1)));
 }
 
-/** A general correlation matrix: the normalised Gram matrix of a Gaussian (n+1)×rank matrix. */
+/** Draws a general correlation matrix: the normalised Gram matrix of a Gaussian (n+1)×rank matrix. */
 export function randomCorrelation(random: Random, n: number, rank = n + 1): Correlation {
   const A = Array.from({ length: n + 1 }, () => random.normalVector(rank));
   const G = matmul(A, transpose(A));
@@ -60,7 +60,7 @@ export function randomBlockSizes(random: Random, n: number, maxSize: number): nu
   return sizes;
 }
 
-/** A block-model correlation with random sizes and ρ_k uniform in [−1, 1]. */
+/** Draws a block-model correlation with random sizes and ρ_k uniform in [−1, 1]. */
 export function randomBlockCorrelation(random: Random, n: number, maxSize: number): Correlation {
   const sizes = randomBlockSizes(random, n, maxSize);
   return blockCorrelation(
@@ -69,7 +69,7 @@ export function randomBlockCorrelation(random: Random, n: number, maxSize: numbe
   );
 }
 
-/** A random d×d Gaussian matrix scaled by `scale`. */
+/** Draws a rows×cols Gaussian matrix scaled by `scale`. */
 export function randomMatrix(random: Random, rows: number, cols: number, scale = 1): Matrix {
   return Array.from({ length: rows }, () => random.normalVector(cols).map((value) => scale * value));
 }
@@ -108,7 +108,7 @@ export function randomRationalCorrelation(random: Random, n: number, rank = n + 
   return rationalMatmul(F, rationalTranspose(F));
 }
 
-/** The block model's R in exact rationals: 1 inside a block, ρ_k ρ_l across, ρ_k to the query. */
+/** Builds the block model's R in exact rationals: 1 inside a block, ρ_k ρ_l across, ρ_k to the query. */
 export function rationalBlockCorrelation(sizes: readonly number[], rho: readonly Fraction[]): RationalMatrix {
   const blockOf = sizes.flatMap((size, k) => new Array<number>(size).fill(k));
   const n = blockOf.length;
@@ -134,7 +134,7 @@ export function rationalRiskInputs(Sigma: RationalMatrix, R: RationalMatrix, sig
 }
 
 /**
- * One exact rational instance of the risk formula: rational Σ ≻ 0 (d ≤ 3), a
+ * Draws one exact rational instance of the risk formula: rational Σ ≻ 0 (d ≤ 3), a
  * general rational R (even `index`, possibly singular) or a block-model R (odd
  * `index`, ρ_k ∈ {−1, −3/4, …, 1}), rational σ² ≥ 0 and ω ≠ 0 (n ≤ 4).
  */
@@ -165,7 +165,7 @@ export function randomRationalRiskInstance(random: Random, index: number) {
 export const MAX_PROPERTY_CONDITION = 1e8;
 
 /**
- * A float64 instance for property checks, drawn from one integer seed:
+ * Draws a float64 instance for property checks from one integer seed:
  * d ∈ [1, 4], n ∈ [1, 6], Σ with random eigenvectors and eigenvalues
  * e^{±spread} (condition number e^{2·spread}: spread ∈ [0, 2) or, for half of
  * the seeds, up to ln(1e8)/2), R general or block model (alternating by a
