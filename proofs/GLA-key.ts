@@ -1,21 +1,9 @@
 import type { Claim } from '../src/claims/types.ts';
-import type { Random } from '../src/data/random.ts';
 import { vectorInstance } from './support/gla-arbitraries.ts';
 import { compareKeyVector, ONE_LAYER_TOLERANCE } from './support/gla-float.ts';
-import { keyVectorIdentity, type IdentityCase } from './support/gla-identities.ts';
+import { keyVectorIdentity } from './support/gla-identities.ts';
 import { exactIdentityCheck, floatIdentityCheck, symbolicIdentityCheck } from './support/identity-checks.ts';
-
-/** Lists every (n, d) up to the given maxima. */
-function sizesUpTo(maxN: number, maxD: number): IdentityCase[] {
-  const cases: IdentityCase[] = [];
-  for (let d = 1; d <= maxD; d++) for (let n = 1; n <= maxN; n++) cases.push({ n, d });
-  return cases;
-}
-
-/** Instance 0 is the largest size, then random sizes. */
-function drawCase(random: Random, index: number): IdentityCase {
-  return index === 0 ? { n: 8, d: 4 } : { n: random.integer(1, 8), d: random.integer(1, 4) };
-}
+import { drawOneLayerCase, sizesUpTo } from './support/identity-sizes.ts';
 
 export const claim: Claim = {
   id: 'GLA-key',
@@ -51,7 +39,7 @@ export const claim: Claim = {
     exactIdentityCheck({
       identity: keyVectorIdentity,
       instances: { quick: 100, standard: 1000, thorough: 10000 },
-      drawCase,
+      drawCase: drawOneLayerCase,
       maxSizes: 'n ≤ 8, d ≤ 4',
     }),
     floatIdentityCheck({
