@@ -14,7 +14,7 @@ export interface PropertySpec<T> {
   /** Evaluates the property on one input; the input passes when error ≤ allowed. */
   evaluate: (input: T) => PropertyOutcome;
   numRuns: number;
-  /** What the tolerance is and why, printed in the report. */
+  /** Tolerance and its reason, printed in the report. */
   tolerance: string;
   /** Converts an input to JSON for the report. */
   describe: (input: T) => Json;
@@ -25,7 +25,7 @@ export interface PropertySpec<T> {
 /**
  * Runs a fast-check property seeded from the check's seed. A failure is shrunk
  * by fast-check, then replayed once from its seed and path: if the replay
- * passes, the result says "flaky" instead of reporting a stale counterexample.
+ * passes, the result is marked "flaky" instead of reporting a stale counterexample.
  */
 export function runProperty<T>(context: CheckContext, spec: PropertySpec<T>): CheckResult {
   let worst: PropertyOutcome | undefined;

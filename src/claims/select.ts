@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.ts';
 import type { Claim } from './types.ts';
 
-/** The claims named by `ids` (all when empty), in registry order; unknown ids raise an InputError listing the valid ones. */
+/** Returns the claims named by `ids` (all when empty), in registry order; unknown ids raise an InputError listing the valid ones. */
 export function selectClaims(ids: readonly string[], claims: readonly Claim[]): Claim[] {
   if (ids.length === 0) return [...claims];
   const known = new Map(claims.map((claim) => [claim.id.toUpperCase(), claim]));
@@ -10,6 +10,6 @@ export function selectClaims(ids: readonly string[], claims: readonly Claim[]): 
       throw new InputError('--claim', 'names no known claim', id, `use one of: ${claims.map((claim) => claim.id).join(', ')}`);
     }
   }
-  const wanted = new Set(ids.map((id) => id.toUpperCase()));
-  return claims.filter((claim) => wanted.has(claim.id.toUpperCase()));
+  const requested = new Set(ids.map((id) => id.toUpperCase()));
+  return claims.filter((claim) => requested.has(claim.id.toUpperCase()));
 }

@@ -1,7 +1,7 @@
 import { formatSeconds, STATUS_LABEL } from '../report/format.ts';
 import type { RunRecord } from '../runner/records.ts';
 
-/** The terminal table printed after a run: claim, status, checks, time. */
+/** Formats the terminal table printed after a run: claim, status, checks, time. */
 export function summaryTable(run: RunRecord, onlyFailures: boolean): string {
   const claims = onlyFailures ? run.claims.filter((claim) => claim.status !== 'verified') : run.claims;
   const rows = claims.map((claim) => {

@@ -10,7 +10,7 @@ import { collect, parseEffort, parseSeed } from './options.ts';
 import { createProgress } from './progress.ts';
 import { summaryTable } from './summary.ts';
 
-/** Where the full run's reports go, and where a run of selected claims goes unless --out is given. */
+/** Default report folders: one for a full run, one for a run of selected claims without --out. */
 const FULL_REPORTS = 'reports';
 const SELECTED_REPORTS = 'reports/selected';
 

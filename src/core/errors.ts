@@ -1,6 +1,6 @@
 /**
  * An invalid input to a model, a formula or a sampler. The message names the
- * input, shows the offending value and says how to fix it; `input`, `value`
+ * input, shows the offending value and states the fix; `input`, `value`
  * and `fix` carry the same facts for programs.
  */
 export class InputError extends Error {

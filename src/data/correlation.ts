@@ -84,7 +84,7 @@ function eigenFactor(values: Vector, vectors: Matrix): Matrix {
 }
 
 /**
- * The block model's R: R_ij = 1 inside a block, ρ_k ρ_l across blocks k ≠ l,
+ * Builds the block model's R: R_ij = 1 inside a block, ρ_k ρ_l across blocks k ≠ l,
  * r_i = ρ_{k(i)}; the query is index n+1 with n = Σ m_k.
  */
 export function blockCorrelation(sizes: readonly number[], rho: readonly number[]): Correlation {

@@ -32,15 +32,19 @@ function applyGate<T>(F: Field<T>, layer: GlaLayer<T>, S: T[][], z: readonly T[]
   if (!layer.gate) throw new Error(`a '${layer.family}' GLA layer needs a gate map`);
   const g = layer.gate(z, position);
   for (let a = 0; a < S.length; a++) {
-    for (let b = 0; b < S[a].length; b++) {
-      const factor = layer.family === 'scalar' ? g[0] : layer.family === 'key-vector' ? g[b] : g[a];
-      S[a][b] = F.mul(factor, S[a][b]);
-    }
+    for (let b = 0; b < S[a].length; b++) S[a][b] = F.mul(gateEntry(layer.family, g, a, b), S[a][b]);
   }
 }
 
+/** Returns G(z)_ab: γ for scalar gates, g_b for key-vector gates (columns), g_a for value-vector gates (rows). */
+function gateEntry<T>(family: GateFamily, g: readonly T[], a: number, b: number): T {
+  if (family === 'scalar') return g[0];
+  if (family === 'key-vector') return g[b];
+  return g[a];
+}
+
 /**
- * One GLA layer over the tokens z_1..z_{n+1} (rows of Z, each of length D):
+ * Runs one GLA layer over the tokens z_1..z_{n+1} (rows of Z, each of length D):
  *   q_i = W_q z_i, k_i = W_k z_i, v_i = W_v z_i,
  *   S_i = G(z_i) ⊙ S_{i−1} + v_i k_iᵀ  (S_0 = 0),
  *   o_i = S_i q_i.

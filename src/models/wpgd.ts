@@ -65,7 +65,7 @@ export function suffixProductWeights<T>(F: Field<T>, gamma: readonly T[]): T[] {
  * The causal WPGD recursion of GLA-L, one layer: for every position j = 1..n+1,
  *   r_j^{(ℓ+1)} = r_j^{(ℓ)} − Σ_{i ≤ j} ω_{i→j} r_i^{(ℓ)} x_jᵀ P_ℓ x_i,
  *   ω_{i→j} = Π_{k=i+1}^{j} γ_k   (ω_{j→j} = 1).
- * `Xall` holds x_1..x_n and the query x as row n+1; `gamma` holds γ_1..γ_{n+1}.
+ * `Xall` contains x_1..x_n and the query x as row n+1, and `gamma` contains γ_1..γ_{n+1}.
  */
 export function causalWpgdStep<T>(
   F: Field<T>,

@@ -21,7 +21,7 @@ export function formatSeconds(seconds: number): string {
   return seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(1)} s`;
 }
 
-/** A markdown table of metrics with the achieved value, the bound and whether it holds. */
+/** Formats a markdown table of metrics with the achieved value, the bound and whether it holds. */
 export function metricsTable(metrics: readonly Metric[]): string {
   if (metrics.length === 0) return '';
   const rows = metrics.map((metric) => {

@@ -6,7 +6,7 @@ import { renderClaim, renderIndex } from './markdown.ts';
 
 /**
  * Removes `<ID>.md` of known claims that this run did not include, so the
- * folder holds exactly the claims its index lists.
+ * folder contains exactly the claims its index lists.
  */
 function removeStaleClaimReports(run: RunRecord, outDir: string, knownClaimIds: readonly string[]): void {
   const included = new Set(run.claims.map((claim) => claim.id));

@@ -22,7 +22,7 @@ export interface ProgressEvent {
   totalChecks: number;
 }
 
-/** The command a reader pastes to rerun one claim with the same seed and effort. */
+/** Returns the command a reader pastes to rerun one claim with the same seed and effort. */
 export function replayCommand(claimId: string, seed: number, effort: Effort): string {
   return `npm run verify -- --claim ${claimId} --seed ${seed} --effort ${effort}`;
 }

@@ -16,7 +16,7 @@ export interface VerifyOptions {
 
 export const PAPER = 'arXiv 2504.04308';
 
-/** The `npm run verify` command line that reproduces a run. */
+/** Returns the `npm run verify` command line that reproduces a run. */
 export function verifyCommand(options: Pick<VerifyOptions, 'effort' | 'seed' | 'claimIds'>): string {
   const claims = options.claimIds.map((id) => ` --claim ${id}`).join('');
   return `npm run verify -- --effort ${options.effort} --seed ${options.seed}${claims}`;

@@ -53,7 +53,7 @@ export function risk(task: Task, P: readonly (readonly number[])[], omega: reado
 }
 
 /**
- * The closed form evaluated on absolute values (|Σ|, |P|, |ω|, |R_n|, |r|, with
+ * Evaluates the closed form on absolute values (|Σ|, |P|, |ω|, |R_n|, |r|, with
  * the linear term's sign flipped): the sum of the magnitudes of all its
  * summands. Rounding error of risk() in float64 is at most a small multiple of
  * ε times this, whatever the conditioning of Σ, because it is the standard
