@@ -52,6 +52,21 @@ export interface CheckResult {
   caveats?: string[];
   /** LaTeX or markdown certificates, printed verbatim in the report. */
   certificates?: string[];
+  /** Figures drawn from this check's data; the report writer renders each to SVG. */
+  figures?: Figure[];
+}
+
+/**
+ * A figure as data: a Vega-Lite specification with its data inline. The
+ * report writer compiles it to SVG, so results.json alone can redraw it.
+ */
+export interface Figure {
+  /** File-name stem, unique within the claim, e.g. "risk-vs-order". */
+  id: string;
+  /** Caption under the figure; it names the instance and the seed. */
+  caption: string;
+  /** Vega-Lite specification (schema v6) with `data: { values: [...] }`. */
+  spec: { [key: string]: Json };
 }
 
 /** Context the runner passes to a running check. */
@@ -78,10 +93,39 @@ export interface Check {
   run(context: CheckContext): CheckResult | Promise<CheckResult>;
 }
 
+/** Whether dropping a hypothesis broke the conclusion on some sampled instance. */
+export type HypothesisVerdict = 'needed' | 'not shown needed';
+
+/** What a probe found when it sampled instances that violate one hypothesis. */
+export interface ProbeResult {
+  verdict: HypothesisVerdict;
+  /** One sentence: what was sampled and what happened to the conclusion. */
+  summary: string;
+  /** Instances sampled that violate the hypothesis. */
+  instances: number;
+  /** The smallest instance on which the conclusion fails; required when the verdict is `needed`. */
+  counterexample?: Counterexample;
+  details: { [key: string]: Json };
+}
+
+/** Samples instances that violate one hypothesis (and keep the others) and tests the conclusion on them. */
+export interface HypothesisProbe {
+  /** How the hypothesis is violated, e.g. "unequal block sizes, ρ nondecreasing". */
+  violation: string;
+  run(context: CheckContext): ProbeResult | Promise<ProbeResult>;
+}
+
 export interface Hypothesis {
   id: string;
   /** The hypothesis in markdown with LaTeX. */
   statement: string;
+  /** Tests whether the conclusion needs this hypothesis. */
+  probe?: HypothesisProbe;
+  /**
+   * Why no probe exists, when none can: e.g. the hypothesis defines the objects
+   * the statement speaks of, so violating it leaves nothing to test.
+   */
+  notProbed?: string;
 }
 
 export interface Claim {
