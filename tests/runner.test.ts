@@ -99,7 +99,7 @@ describe('reports', () => {
       claims: [claimWith('A', [fixedCheck('one', 'verified')]), claimWith('B', [fixedCheck('one', 'failed')])],
     });
     const folder = mkdtempSync(join(tmpdir(), 'reports-'));
-    writeReports(run, folder);
+    await writeReports(run, folder);
     expect(readdirSync(folder).sort()).toEqual(['A.md', 'B.md', 'README.md', 'results.json']);
     const results = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8'));
     expect(results.counts).toEqual({ verified: 1, failed: 1, inconclusive: 0, incomplete: 0 });

@@ -83,7 +83,7 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
     process.removeListener('SIGINT', onInterrupt);
   }
   progress.stop();
-  const written = writeReports(
+  const written = await writeReports(
     run,
     folder,
     CLAIMS.map((claim) => claim.id),

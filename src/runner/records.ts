@@ -1,4 +1,4 @@
-import type { CheckKind, CheckResult, Effort, Hypothesis, Status } from '../claims/types.ts';
+import type { CheckKind, CheckResult, Effort, HypothesisVerdict, ProbeResult, Status } from '../claims/types.ts';
 
 /** A finished check as stored in results.json. */
 export interface CheckRecord extends CheckResult {
@@ -10,12 +10,32 @@ export interface CheckRecord extends CheckResult {
   seconds: number;
 }
 
+/** A hypothesis as stored in results.json, with what its probe found. */
+export interface HypothesisRecord {
+  id: string;
+  statement: string;
+  /** How the probe violated the hypothesis; absent when no probe exists. */
+  violation?: string;
+  /**
+   * `not probed` carries the reason in `summary`; `incomplete` when the run was
+   * interrupted first; `error` when the probe threw or broke its contract (a
+   * defect, which fails the claim).
+   */
+  verdict: HypothesisVerdict | 'not probed' | 'incomplete' | 'error';
+  summary: string;
+  instances?: number;
+  counterexample?: ProbeResult['counterexample'];
+  details?: ProbeResult['details'];
+  seed?: number;
+  seconds?: number;
+}
+
 export interface ClaimRecord {
   id: string;
   title: string;
   paperResult: string;
   statement: string;
-  hypotheses: Hypothesis[];
+  hypotheses: HypothesisRecord[];
   remark?: string;
   /** `incomplete` only when the run was interrupted before this claim finished. */
   status: Status | 'incomplete';

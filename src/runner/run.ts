@@ -1,6 +1,7 @@
 import { combineStatuses } from '../claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Effort, Status } from '../claims/types.ts';
-import type { CheckRecord, ClaimRecord } from './records.ts';
+import { runProbe, unprobedRecord } from './probes.ts';
+import type { CheckRecord, ClaimRecord, HypothesisRecord } from './records.ts';
 import { deriveSeed } from './seed.ts';
 
 export interface RunOptions {
@@ -55,14 +56,38 @@ async function runCheck(check: Check, context: CheckContext): Promise<CheckRecor
   return { id: check.id, kind: check.kind, title: check.title, seed: context.seed, ...result, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Runs every check of every claim in order and returns one record per claim. */
+/** Number of steps the runner takes for a claim: its checks, then its hypothesis probes. */
+function stepCount(claim: Claim): number {
+  return claim.checks.length + claim.hypotheses.filter((hypothesis) => hypothesis.probe).length;
+}
+
+/**
+ * Runs every check of every claim in order, then the claim's hypothesis
+ * probes, and returns one record per claim. Probes do not decide a claim's
+ * status unless one throws: that is a defect and fails the claim.
+ */
 export async function runClaims(claims: readonly Claim[], options: RunOptions): Promise<ClaimRecord[]> {
-  const totalChecks = claims.reduce((acc, claim) => acc + claim.checks.length, 0);
+  const totalChecks = claims.reduce((acc, claim) => acc + stepCount(claim), 0);
   let checkIndex = 0;
   const records: ClaimRecord[] = [];
+  const contextFor = (claim: Claim, stepId: string): CheckContext => {
+    const index = checkIndex;
+    const progress = (fraction: number) =>
+      options.onProgress?.({ claimId: claim.id, checkId: stepId, fraction, checkIndex: index, totalChecks });
+    return {
+      effort: options.effort,
+      seed: deriveSeed(options.seed, claim.id, stepId),
+      runSeed: options.seed,
+      claimId: claim.id,
+      checkId: stepId,
+      progress,
+      replayCommand: replayCommand(claim.id, options.seed, options.effort),
+    };
+  };
   for (const claim of claims) {
     const started = performance.now();
     const checks: CheckRecord[] = [];
+    const hypotheses: HypothesisRecord[] = [];
     let interrupted = false;
     for (const check of claim.checks) {
       // Checks run synchronously, so give the event loop a turn between them:
@@ -72,34 +97,48 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
         interrupted = true;
         break;
       }
-      const index = checkIndex;
-      const report = (fraction: number) =>
-        options.onProgress?.({ claimId: claim.id, checkId: check.id, fraction, checkIndex: index, totalChecks });
-      report(0);
-      const context: CheckContext = {
-        effort: options.effort,
-        seed: deriveSeed(options.seed, claim.id, check.id),
-        runSeed: options.seed,
-        claimId: claim.id,
-        checkId: check.id,
-        progress: report,
-        replayCommand: replayCommand(claim.id, options.seed, options.effort),
-      };
+      const context = contextFor(claim, check.id);
+      context.progress(0);
       checks.push(await runCheck(check, context));
-      report(1);
+      context.progress(1);
       checkIndex++;
     }
-    const status: Status | 'incomplete' = interrupted ? 'incomplete' : combineStatuses(checks.map((check) => check.status));
-    records.push(claimRecord(claim, status, checks, (performance.now() - started) / 1000));
+    for (const hypothesis of claim.hypotheses) {
+      if (!hypothesis.probe) {
+        hypotheses.push(unprobedRecord(hypothesis));
+        continue;
+      }
+      await yieldToEventLoop();
+      if (interrupted || options.signal?.aborted) {
+        interrupted = true;
+        hypotheses.push({ ...unprobedRecord(hypothesis), verdict: 'incomplete', summary: 'The run was interrupted before this probe ran.' });
+        continue;
+      }
+      const context = contextFor(claim, `hypothesis:${hypothesis.id}`);
+      context.progress(0);
+      hypotheses.push(await runProbe(hypothesis, context));
+      context.progress(1);
+      checkIndex++;
+    }
+    const probeError = hypotheses.some((hypothesis) => hypothesis.verdict === 'error');
+    const status: Status | 'incomplete' = interrupted
+      ? 'incomplete'
+      : probeError
+        ? 'failed'
+        : combineStatuses(checks.map((check) => check.status));
+    records.push(claimRecord(claim, status, checks, hypotheses, (performance.now() - started) / 1000));
     if (interrupted) break;
   }
   // Claims that never started are listed as incomplete too, so the report shows what is missing.
-  for (const claim of claims.slice(records.length)) records.push(claimRecord(claim, 'incomplete', [], 0));
+  for (const claim of claims.slice(records.length)) {
+    const hypotheses = claim.hypotheses.map((hypothesis) => ({ ...unprobedRecord(hypothesis), verdict: 'incomplete' as const, summary: 'The run was interrupted before this claim started.' }));
+    records.push(claimRecord(claim, 'incomplete', [], hypotheses, 0));
+  }
   return records;
 }
 
-function claimRecord(claim: Claim, status: ClaimRecord['status'], checks: CheckRecord[], seconds: number): ClaimRecord {
-  const { id, title, paperResult, statement, hypotheses, remark } = claim;
+function claimRecord(claim: Claim, status: ClaimRecord['status'], checks: CheckRecord[], hypotheses: HypothesisRecord[], seconds: number): ClaimRecord {
+  const { id, title, paperResult, statement, remark } = claim;
   return { id, title, paperResult, statement, hypotheses, remark, status, checks, seconds };
 }
 
