@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import type { Fraction } from 'mathjs';
 import { q, rationalIdentity, rationalSolve, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
+import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
+import { lineAngle } from '../src/linalg/dense.ts';
+import { anisotropicTask, globalOptimum } from './support/landscape-probes.ts';
 import { runProperty } from '../src/claims/property.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
@@ -123,6 +126,33 @@ function propertyCheck(context: CheckContext): CheckResult {
   });
 }
 
+/** Largest angle between the optimum and the block formula that counts as the same direction (both float64). */
+const PROBE_ANGLE = 1e-7;
+
+/**
+ * Drops Σ = I: the optimum (CURVE search) is still block-constant, since it is
+ * (R_n + μI)^{-1} r for some μ, but μ leaves d + 1 + σ², so the block weights
+ * no longer follow the formula.
+ */
+function* anisotropicBlockInstances(random: Random, count: number): Generator<ProbeOutcome> {
+  for (let index = 0; index < count; index++) {
+    const K = 2 + (index % 2);
+    const sizes = Array.from({ length: K }, (_, k) => 1 + ((index + 2 * k) % 4));
+    const rho = sizes.map(() => 0.1 + 0.85 * random.uniform());
+    const d = 2 + (index % 3);
+    const sigma2 = 0.5 * random.uniform();
+    const task = anisotropicTask(random, d, blockCorrelation(sizes, rho), sigma2);
+    const optimum = globalOptimum(task);
+    const formula = expandBlockWeights(sizes, blockOptimalWeights(sizes, rho, d, sigma2));
+    const angle = lineAngle(optimum.omega, formula);
+    yield {
+      input: { d, sizes, rho, eigenvalues: task.covariance.eigenvalues, sigma2 },
+      holds: angle <= PROBE_ANGLE,
+      note: `the optimal ω* is ${angle.toExponential(3)} rad away from the block formula (risk ${optimum.risk} against ${reducedRisk(task, formula)})`,
+    };
+  }
+}
+
 const checks: Check[] = [
   { id: 'exact', kind: 'exact', title: 'exact solve of (R_n + (d+1+σ²)I) ω = r equals the block formula up to a common factor', run: exactCheck },
   { id: 'property', kind: 'property', title: 'float64: block weights reach the isotropic optimum and nearby ω do not beat it', run: propertyCheck },
@@ -135,8 +165,19 @@ export const claim: Claim = {
   statement:
     'Block model, $\\Sigma = I$: $\\omega^*$ is constant inside each block, with block weight $w_k \\propto \\frac{\\rho_k}{(1 - \\rho_k^2) m_k + d + 1 + \\sigma^2}$.',
   hypotheses: [
-    { id: 'block', statement: '$K$ blocks of sizes $m_k$ in prompt order with $\\rho_k \\in [-1, 1]$; $R_{ij} = 1$ within a block, $\\rho_k\\rho_l$ across, $r_i = \\rho_{k(i)}$.' },
-    { id: 'isotropic', statement: '$\\Sigma = I_d$, $\\sigma^2 \\ge 0$.' },
+    {
+      id: 'block',
+      statement: '$K$ blocks of sizes $m_k$ in prompt order with $\\rho_k \\in [-1, 1]$; $R_{ij} = 1$ within a block, $\\rho_k\\rho_l$ across, $r_i = \\rho_{k(i)}$.',
+      notProbed: 'It defines the blocks the statement speaks of: without blocks, "constant inside each block" refers to nothing. UNIQUE covers general R.',
+    },
+    {
+      id: 'isotropic',
+      statement: '$\\Sigma = I_d$, $\\sigma^2 \\ge 0$.',
+      probe: {
+        violation: 'diagonal Σ with eigenvalues over four decades and tr Σ = d; two or more blocks',
+        run: (context) => searchProbe(context, { instances: anisotropicBlockInstances(new Random(context.seed), byEffort(context.effort, { quick: 5, standard: 20, thorough: 100 })), sampled: 'block models with K ≥ 2, anisotropic diagonal Σ', details: { tolerance: `angle ${PROBE_ANGLE} rad` } }),
+      },
+    },
   ],
   checks,
 };

@@ -1,4 +1,6 @@
 import { byEffort } from '../src/claims/effort.ts';
+import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
+import { logUniformSpectrum, uncorrelatedQuery } from '../src/optim/instances.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
 import { blockCorrelation } from '../src/data/correlation.ts';
@@ -6,8 +8,7 @@ import { Random } from '../src/data/random.ts';
 import { dot, lineAngle, norm2 } from '../src/linalg/dense.ts';
 import { curvePoint, curveProblem, fixedPointMu, globalCurveSearch, type CurveProblem, type CurveSearchResult } from '../src/optim/curve.ts';
 import { randomCorrelation, rotatedCovariance } from '../src/data/instances.ts';
-import { logUniformSpectrum } from '../src/optim/instances.ts';
-import { landscapePoint } from '../src/optim/landscape.ts';
+import { landscapePoint, landscapeProblem, riskGradient } from '../src/optim/landscape.ts';
 import { secondOrderTest } from '../src/optim/second-order.ts';
 import { minimizeOnSphere, randomStarts, type SphereMinimum } from '../src/optim/sphere.ts';
 import { makeTask, type Task } from '../src/theory/risk.ts';
@@ -194,6 +195,26 @@ function globalCheck(context: CheckContext): CheckResult {
   return result;
 }
 
+/**
+ * Drops r ≠ 0: then s = ωᵀ r is an exact 0, L(ω) = tr Σ + σ² for every ω, and
+ * every ω is stationary, but the curve ω(μ) = (R_n + μI)^{-1} r is the zero
+ * vector for every μ, so no stationary ω ≠ 0 lies on it.
+ */
+function* uncorrelatedCurveInstances(random: Random, count: number): Generator<ProbeOutcome> {
+  for (let index = 0; index < count; index++) {
+    const n = 2 + index;
+    const d = 1 + (index % 3);
+    const task = makeTask(rotatedCovariance(random, logUniformSpectrum(random, d, 0.1, 10)), uncorrelatedQuery(random, n), random.uniform());
+    const omega = random.normalVector(n);
+    const flat = riskGradient(landscapeProblem(task), omega).every((value) => value === 0);
+    yield {
+      input: { d, n, eigenvalues: task.covariance.eigenvalues, R: task.correlation.R, sigma2: task.sigma2, omega },
+      holds: !flat,
+      note: 'r = 0: the gradient of L vanishes at this ω ≠ 0 (L is constant), but the curve ω(μ) = (R_n + μI)^{-1} r is 0 for every μ, so this stationary point is not on it',
+    };
+  }
+}
+
 export const claim: Claim = {
   id: 'CURVE',
   title: 'Every stationary point of the WPGD risk lies on the curve ω(μ) = (R_n + μI)⁻¹r',
@@ -205,8 +226,19 @@ export const claim: Claim = {
     '$$\\mu = 1 + c\\,\\frac{\\sum_k \\lambda_k^2 (a\\lambda_k + b)^{-2}}{\\sum_k \\lambda_k^3 (a\\lambda_k + b)^{-2}} \\in \\left[1 + \\frac{c}{\\lambda_{\\max}},\\ 1 + \\frac{c}{\\lambda_{\\min}}\\right],$$\n\n' +
     'so $\\min_\\omega L(\\omega) = \\min_{\\mu} L(\\omega(\\mu))$ over that interval: a global search over one number.',
   hypotheses: [
-    { id: 'sigma-pd', statement: '$\\Sigma \\succ 0$ (any spectrum; checked with eigenvalues spread over $10^{-4}..10^{4}$).' },
-    { id: 'r-nonzero', statement: '$r \\neq 0$.' },
+    {
+      id: 'sigma-pd',
+      statement: '$\\Sigma \\succ 0$ (any spectrum; checked with eigenvalues spread over $10^{-4}..10^{4}$).',
+      notProbed: 'The data model draws x ~ N(0, Σ), which needs Σ ⪰ 0; at λ_min = 0 the interval end 1 + c/λ_min is infinite, so the statement has no bounded interval left to test.',
+    },
+    {
+      id: 'r-nonzero',
+      statement: '$r \\neq 0$.',
+      probe: {
+        violation: 'r = 0 (the query task uncorrelated with every example)',
+        run: (context) => searchProbe(context, { instances: uncorrelatedCurveInstances(new Random(context.seed), byEffort(context.effort, { quick: 5, standard: 20, thorough: 100 })), sampled: 'random Σ and R_n with r = 0' }),
+      },
+    },
   ],
   checks: [
     { id: 'local-minima-on-curve', kind: 'optimisation', title: 'Converged multistart local minima lie on the curve, with μ inside the interval', run: onCurveCheck },

@@ -4,6 +4,7 @@ import { scalarInstance } from './support/gla-arbitraries.ts';
 import { compareScalar, ONE_LAYER_TOLERANCE } from './support/gla-float.ts';
 import { scalarIdentity, type IdentityCase } from './support/gla-identities.ts';
 import { exactIdentityCheck, floatIdentityCheck, symbolicIdentityCheck } from './support/identity-checks.ts';
+import { gateRangeProbe, queryLabelProbe } from './support/identity-probes.ts';
 
 /** Lists every (n, d) up to the given maxima, with scalar gating and with no gating. */
 function sizesUpTo(maxN: number, maxD: number): IdentityCase[] {
@@ -38,12 +39,14 @@ export const claim: Claim = {
   hypotheses: [
     {
       id: 'construction-C',
+      probe: queryLabelProbe(scalarIdentity, { family: 'scalar' }),
       statement:
         'Construction C: $k_i = (x_i, 0)$, $v_i = (0, y_i)$, $q_{n+1} = (P^\\top x, 0)$; the query token is $z_{n+1} = (x, 0)$, ' +
         "so the query's own term $v_{n+1} k_{n+1}^\\top$ vanishes.",
     },
     {
       id: 'gates',
+      probe: gateRangeProbe(scalarIdentity, { family: 'scalar' }),
       statement:
         'Gate values lie in $[0, 1]$. The identity is polynomial in the gate values, so the symbolic and exact checks hold for ' +
         'any values; the float path rejects values outside $[0, 1]$ and NaN.',

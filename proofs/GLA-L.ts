@@ -5,6 +5,7 @@ import { multilayerInstance } from './support/gla-arbitraries.ts';
 import { compareMultilayer, MULTILAYER_TOLERANCE } from './support/gla-float.ts';
 import { multilayerIdentity, type IdentityCase, type InputSource } from './support/gla-identities.ts';
 import { exactIdentityCheck, floatIdentityCheck, symbolicIdentityCheck } from './support/identity-checks.ts';
+import { gateRangeProbe, queryLabelProbe } from './support/identity-probes.ts';
 
 /** Lists every (n, d, L) up to the given maxima, with one gate input per layer and position. */
 function sizesUpTo(maxN: number, maxD: number, maxL: number): IdentityCase[] {
@@ -77,11 +78,13 @@ export const claim: Claim = {
   hypotheses: [
     {
       id: 'construction-C',
+      probe: queryLabelProbe(multilayerIdentity, { L: 2, gates: 'per-position' }),
       statement:
         'Every layer: $k_i = (x_i, 0)$, $v_i = (0, r_i^{(\\ell)})$, $q_j = (-P_\\ell^\\top x_j, 0)$, and the query token enters as $(x, 0)$.',
     },
     {
       id: 'gates',
+      probe: gateRangeProbe(multilayerIdentity, { L: 2, gates: 'per-position' }),
       statement:
         'Gate values lie in $[0, 1]$ and may depend on the layer-$\\ell$ token $z_j^{(\\ell)} = (x_j, r_j^{(\\ell)})$; the identity is ' +
         'polynomial in the gate values, so giving each layer and position its own symbol covers every gate map.',

@@ -4,6 +4,7 @@ import { compareKeyVector, ONE_LAYER_TOLERANCE } from './support/gla-float.ts';
 import { keyVectorIdentity } from './support/gla-identities.ts';
 import { exactIdentityCheck, floatIdentityCheck, symbolicIdentityCheck } from './support/identity-checks.ts';
 import { drawOneLayerCase, sizesUpTo } from './support/identity-sizes.ts';
+import { gateRangeProbe, queryLabelProbe } from './support/identity-probes.ts';
 
 export const claim: Claim = {
   id: 'GLA-key',
@@ -21,10 +22,12 @@ export const claim: Claim = {
   hypotheses: [
     {
       id: 'construction-C',
+      probe: queryLabelProbe(keyVectorIdentity, {}),
       statement: 'Construction C: $k_i = (x_i, 0)$, $v_i = (0, y_i)$, $q_{n+1} = (P^\\top x, 0)$, query token $z_{n+1} = (x, 0)$.',
     },
     {
       id: 'gates',
+      probe: gateRangeProbe(keyVectorIdentity, {}),
       statement:
         'Gate values lie in $[0, 1]$; the identity is polynomial in them, so the symbolic and exact checks hold for any values.',
     },

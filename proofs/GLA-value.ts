@@ -4,6 +4,7 @@ import { compareValueVector, ONE_LAYER_TOLERANCE } from './support/gla-float.ts'
 import { valueVectorIdentity } from './support/gla-identities.ts';
 import { exactIdentityCheck, floatIdentityCheck, symbolicIdentityCheck } from './support/identity-checks.ts';
 import { drawOneLayerCase, sizesUpTo } from './support/identity-sizes.ts';
+import { gateRangeProbe, queryLabelProbe } from './support/identity-probes.ts';
 
 export const claim: Claim = {
   id: 'GLA-value',
@@ -20,12 +21,14 @@ export const claim: Claim = {
   hypotheses: [
     {
       id: 'construction',
+      probe: queryLabelProbe(valueVectorIdentity, {}),
       statement:
         '$k_i = (x_i, 0)$, $q_{n+1} = (P^\\top x, 0)$ as in construction C, $v_i = \\alpha y_i$; the query label is 0, so the ' +
         "query's own term vanishes.",
     },
     {
       id: 'gates',
+      probe: gateRangeProbe(valueVectorIdentity, {}),
       statement:
         'Gate values lie in $[0, 1]$; the identity is polynomial in them, so the symbolic and exact checks hold for any values.',
     },

@@ -432,8 +432,16 @@ export const claim: Claim = {
     'whose risk exceeds the global minimum. ' +
     'Witnesses use $\\Sigma = \\operatorname{diag}(1, \\varepsilon, \\dots, \\varepsilon)$ and a block model with a single example of a highly correlated task next to a long block of a weakly correlated one.',
   hypotheses: [
-    { id: 'sigma-pd', statement: '$\\Sigma \\succ 0$, strongly non-isotropic (one large eigenvalue among many small ones).' },
-    { id: 'block-model', statement: 'Block model $R$ with two blocks of very unequal sizes and query correlations $\\rho_1 > \\rho_2$; $r \\neq 0$.' },
+    {
+      id: 'sigma-pd',
+      statement: '$\\Sigma \\succ 0$, strongly non-isotropic (one large eigenvalue among many small ones).',
+      notProbed: 'The claim is existential: this describes where its witnesses were found, not a condition a conclusion rests on. Its isotropic side is UNIQUE, whose probes drop Σ = I.',
+    },
+    {
+      id: 'block-model',
+      statement: 'Block model $R$ with two blocks of very unequal sizes and query correlations $\\rho_1 > \\rho_2$; $r \\neq 0$.',
+      notProbed: 'The claim is existential: this describes where its witnesses were found, not a condition a conclusion rests on.',
+    },
   ],
   checks: [
     { id: 'spurious-local-minimum', kind: 'optimisation', title: 'Find an instance where the lower peak of φ is a strict local minimum of L in all n dimensions', run: spuriousCheck },

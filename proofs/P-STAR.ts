@@ -4,6 +4,7 @@ import 'nerdamer/Calculus.js';
 import { rationalField, symbol, symbolicField, type Symbolic } from '../src/algebra/field.ts';
 import { q, rationalDot, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
+import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { runProperty } from '../src/claims/property.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
@@ -245,6 +246,24 @@ const checks: Check[] = [
   { id: 'zero-correlation', kind: 'exact', title: 'r = 0 gives P* = 0 exactly in float64', run: zeroCorrelationCheck },
 ];
 
+/**
+ * Drops ω ≠ 0: then a = b = s = 0 and L(P, 0) = tr Σ + σ² for every P, so
+ * P = 0 and P = I are both minimisers and "the unique minimiser" fails.
+ */
+function* zeroWeightInstances(random: Random, count: number): Generator<ProbeOutcome> {
+  for (let index = 0; index < count; index++) {
+    const { task } = randomFloatInstance(random.integer(0, 2 ** 31 - 1));
+    const zero = new Array<number>(task.n).fill(0);
+    const atZero = risk(task, randomMatrix(random, task.d, task.d, 0), zero);
+    const atRandom = risk(task, randomMatrix(random, task.d, task.d), zero);
+    yield {
+      input: { d: task.d, n: task.n, sigma2: task.sigma2 },
+      holds: atZero !== atRandom,
+      note: `with ω = 0, L(0, 0) = ${atZero} and L(P, 0) = ${atRandom} for a random P: every P minimises, so P* is not unique`,
+    };
+  }
+}
+
 export const claim: Claim = {
   id: 'P-STAR',
   title: 'The optimal preconditioner for fixed weights and the reduced risk',
@@ -255,7 +274,14 @@ export const claim: Claim = {
     'If $\\omega^\\top r = 0$ then $P^* = 0$.',
   ].join('\n\n'),
   hypotheses: [
-    { id: 'model', statement: '$\\Sigma \\succ 0$, $R$ a correlation matrix, $\\sigma^2 \\ge 0$, $\\omega \\neq 0$ (so $a > 0$, $b > 0$).' },
+    {
+      id: 'model',
+      statement: '$\\Sigma \\succ 0$, $R$ a correlation matrix, $\\sigma^2 \\ge 0$, $\\omega \\neq 0$ (so $a > 0$, $b > 0$).',
+      probe: {
+        violation: 'ω = 0 (the model kept)',
+        run: (context) => searchProbe(context, { instances: zeroWeightInstances(new Random(context.seed), byEffort(context.effort, { quick: 5, standard: 20, thorough: 100 })), sampled: 'random tasks with ω = 0' }),
+      },
+    },
   ],
   checks,
 };

@@ -1,6 +1,8 @@
 import { rationalField } from '../src/algebra/field.ts';
 import { rationalToNumbers, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
+import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
+import { offModelOutcome, PROBE_Z, type FeatureLaw } from './support/risk-probes.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json, Metric } from '../src/claims/types.ts';
 import { blockCorrelation, makeCorrelation } from '../src/data/correlation.ts';
@@ -271,6 +273,27 @@ const checks: Check[] = [
   },
 ];
 
+/**
+ * Instances for the two probes, smallest first: (d, n) = (1, 1), (1, 2), (2, 1), (2, 2), …
+ * With Rademacher features every row of the factor B has unit norm (R stays a
+ * correlation matrix); with Gaussian features the rows are scaled so that the
+ * task-vector variances R_jj leave 1 (the features stay Gaussian).
+ */
+function* offModelInstances(random: Random, features: FeatureLaw, count: number, samples: number): Generator<ProbeOutcome> {
+  for (let index = 0; index < count; index++) {
+    const d = 1 + (Math.floor(index / 2) % 2);
+    const n = 1 + (index % 2) + 2 * Math.floor(index / 4);
+    const rows = Array.from({ length: n + 1 }, () => random.normalVector(n + 1));
+    const factor = rows.map((row) => {
+      const length = Math.hypot(...row);
+      const variance = features === 'gaussian' ? (random.uniform() < 0.5 ? 0.25 + 0.5 * random.uniform() : 1.5 + 2.5 * random.uniform()) : 1;
+      return row.map((value) => (value / length) * Math.sqrt(variance));
+    });
+    const instance = { d, factor, sigma2: 0.5 * random.uniform(), P: randomMatrix(random, d, d), omega: random.normalVector(n), features };
+    yield offModelOutcome(random, instance, samples, features === 'rademacher' ? '±1 features' : 'task-vector variances ≠ 1');
+  }
+}
+
 export const claim: Claim = {
   id: 'RISK',
   title: 'Closed form of the WPGD risk under the multitask model',
@@ -282,8 +305,32 @@ export const claim: Claim = {
     'with $a = \\omega^\\top R_n \\omega + \\lVert \\omega\\rVert ^2$ and $b = \\lVert \\omega\\rVert ^2(\\operatorname{tr}\\Sigma + \\sigma^2)$.',
   ].join('\n\n'),
   hypotheses: [
-    { id: 'gaussian', statement: 'Features, task vectors and noise are jointly Gaussian and independent as stated; $\\Sigma \\succ 0$.' },
-    { id: 'correlation', statement: '$R$ is a correlation matrix: positive semidefinite with unit diagonal.' },
+    {
+      id: 'gaussian',
+      statement: 'Features, task vectors and noise are jointly Gaussian and independent as stated; $\\Sigma \\succ 0$.',
+      probe: {
+        violation: 'Rademacher (±1) features: same mean and covariance Σ = I, fourth moment 1 instead of 3',
+        run: (context) =>
+          searchProbe(context, {
+            instances: offModelInstances(new Random(context.seed), 'rademacher', byEffort(context.effort, { quick: 4, standard: 8, thorough: 16 }), monteCarloSamples('plain', context.effort)),
+            sampled: 'Σ = I with ±1 features, random R, P and ω, smallest sizes first',
+            details: { zBound: PROBE_Z },
+          }),
+      },
+    },
+    {
+      id: 'correlation',
+      statement: '$R$ is a correlation matrix: positive semidefinite with unit diagonal.',
+      probe: {
+        violation: 'task vectors with variances R_jj ∈ [1/4, 4] other than 1 (R positive semidefinite, diagonal not 1)',
+        run: (context) =>
+          searchProbe(context, {
+            instances: offModelInstances(new Random(context.seed), 'gaussian', byEffort(context.effort, { quick: 4, standard: 8, thorough: 16 }), monteCarloSamples('plain', context.effort)),
+            sampled: 'Gaussian features, Σ = I, task-vector variances other than 1, smallest sizes first',
+            details: { zBound: PROBE_Z },
+          }),
+      },
+    },
   ],
   checks,
 };

@@ -2,6 +2,7 @@ import { rationalField } from '../src/algebra/field.ts';
 import { q, showRational } from '../src/algebra/rational-matrix.ts';
 import fc from 'fast-check';
 import { byEffort } from '../src/claims/effort.ts';
+import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { runProperty } from '../src/claims/property.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
@@ -82,11 +83,45 @@ const checks: Check[] = [
   { id: 'property', kind: 'property', title: 'L(cP, ω/c) = L(P, ω) in float64 for c over twelve orders of magnitude, both signs', run: propertyCheck },
 ];
 
+/**
+ * Drops the model: the closed form is evaluated on arbitrary rational inputs.
+ * L(cP, ω/c) = L(P, ω) still holds exactly, because every term pairs one power
+ * of P with the same power of ω; the probe is expected to find no failure.
+ */
+function* offModelScaleInstances(random: Random, count: number): Generator<ProbeOutcome> {
+  const matrix = (rows: number, cols: number) => Array.from({ length: rows }, () => Array.from({ length: cols }, () => randomRational(random, 9, 5)));
+  for (let index = 0; index < count; index++) {
+    const d = random.integer(1, 3);
+    const n = random.integer(1, 4);
+    const inputs = { Sigma: matrix(d, d), Rn: matrix(n, n), r: matrix(1, n)[0], sigma2: randomRational(random, 9, 5).neg().abs().neg() };
+    const P = matrix(d, d);
+    const omega = matrix(1, n)[0];
+    let c = randomRational(random, 9, 5);
+    if (c.equals(0)) c = q(3, 2);
+    const left = fieldRisk(rationalField, inputs, P.map((row) => row.map((value) => value.mul(c))), omega.map((value) => value.div(c)));
+    const right = fieldRisk(rationalField, inputs, P, omega);
+    yield {
+      input: { d, n, c: showRational(c), sigma2: showRational(inputs.sigma2) },
+      holds: left.equals(right),
+      note: `L(cP, ω/c) = ${showRational(left)} but L(P, ω) = ${showRational(right)}`,
+    };
+  }
+}
+
 export const claim: Claim = {
   id: 'SCALE',
   title: 'The WPGD risk is invariant under (P, ω) → (cP, ω/c)',
   paperResult: 'Minimisers of the WPGD risk are unique only up to scaling: rescaling the weights can be undone by the preconditioner.',
   statement: '$L(cP, \\omega / c) = L(P, \\omega)$ for every $c \\neq 0$, every $P \\in \\mathbb{R}^{d \\times d}$ and every $\\omega \\in \\mathbb{R}^n$.',
-  hypotheses: [{ id: 'model', statement: 'The multitask model with $\\Sigma \\succ 0$, a correlation matrix $R$ and $\\sigma^2 \\ge 0$; $L$ is the closed form of RISK.' }],
+  hypotheses: [
+    {
+      id: 'model',
+      statement: 'The multitask model with $\\Sigma \\succ 0$, a correlation matrix $R$ and $\\sigma^2 \\ge 0$; $L$ is the closed form of RISK.',
+      probe: {
+        violation: 'Σ, R_n, r and σ² arbitrary rationals: Σ and R not symmetric or not positive semidefinite, σ² < 0',
+        run: (context) => searchProbe(context, { instances: offModelScaleInstances(new Random(context.seed), byEffort(context.effort, { quick: 20, standard: 100, thorough: 500 })), sampled: 'arbitrary rational inputs, exact arithmetic' }),
+      },
+    },
+  ],
   checks,
 };

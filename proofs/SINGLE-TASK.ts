@@ -2,14 +2,17 @@ import fc from 'fast-check';
 import type { Fraction } from 'mathjs';
 import { q, rationalIdentity, rationalSolve, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
+import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
+import { lineAngle } from '../src/linalg/dense.ts';
+import { anisotropicTask, globalOptimum } from './support/landscape-probes.ts';
 import { runProperty } from '../src/claims/property.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
-import { singleTaskCorrelation } from '../src/data/correlation.ts';
+import { blockCorrelation, singleTaskCorrelation } from '../src/data/correlation.ts';
 import { isotropicCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
 import { rationalRiskInputs } from '../src/data/instances.ts';
-import { singleTaskOptimalRisk } from '../src/theory/isotropic.ts';
+import { isotropicOptimum, singleTaskOptimalRisk } from '../src/theory/isotropic.ts';
 import { rationalReducedRisk } from '../src/theory/risk-rational.ts';
 import { makeTask, reducedRisk } from '../src/theory/risk.ts';
 
@@ -91,6 +94,45 @@ const checks: Check[] = [
   { id: 'property', kind: 'property', title: 'float64: no random ω has reduced risk below L*', run: propertyCheck },
 ];
 
+/** Relative tolerance for comparing two float64 evaluations of optimal risks. */
+const PROBE_RTOL = 1e-9;
+
+/** Drops R = 1 1ᵀ: one block sharing a task whose correlation with the query is ρ < 1. L* then differs from the formula. */
+function* partialTaskInstances(random: Random, count: number): Generator<ProbeOutcome> {
+  for (let index = 0; index < count; index++) {
+    const n = 1 + index;
+    const d = 1 + (index % 3);
+    const sigma2 = 0.5 * random.uniform();
+    const rho = 0.1 + 0.8 * random.uniform();
+    const task = makeTask(isotropicCovariance(d), blockCorrelation([n], [rho]), sigma2);
+    const optimum = isotropicOptimum(task).risk;
+    const formula = singleTaskOptimalRisk(d, n, sigma2);
+    yield {
+      input: { d, n, rho, sigma2 },
+      holds: Math.abs(optimum - formula) <= PROBE_RTOL * (d + sigma2),
+      note: `with ρ = ${rho.toFixed(4)} the optimum is L* = ${optimum}, not d + σ² − nd/(n + d + 1 + σ²) = ${formula}; ω* ∝ 1 still holds (one block)`,
+    };
+  }
+}
+
+/** Drops Σ = I, keeping tr Σ = d: the optimum (CURVE search) against the formula, and whether ω* ∝ 1 survives. */
+function* anisotropicSingleTaskInstances(random: Random, count: number): Generator<ProbeOutcome> {
+  for (let index = 0; index < count; index++) {
+    const n = 1 + index;
+    const d = 2 + (index % 3);
+    const sigma2 = 0.5 * random.uniform();
+    const task = anisotropicTask(random, d, singleTaskCorrelation(n), sigma2);
+    const optimum = globalOptimum(task);
+    const formula = singleTaskOptimalRisk(d, n, sigma2);
+    const constant = lineAngle(optimum.omega, new Array<number>(n).fill(1)) <= 1e-8;
+    yield {
+      input: { d, n, eigenvalues: task.covariance.eigenvalues, sigma2 },
+      holds: Math.abs(optimum.risk - formula) <= PROBE_RTOL * (d + sigma2),
+      note: `the optimum is L* = ${optimum.risk}, not the formula's ${formula}; ω* ∝ 1 ${constant ? 'still holds' : 'fails too'}`,
+    };
+  }
+}
+
 export const claim: Claim = {
   id: 'SINGLE-TASK',
   title: 'Single task with isotropic features: uniform weights are optimal',
@@ -98,8 +140,22 @@ export const claim: Claim = {
   statement:
     'For $R = \\mathbf 1 \\mathbf 1^\\top$ and $\\Sigma = I$: $\\omega^* \\propto \\mathbf 1$ and $L^* = d + \\sigma^2 - \\frac{n d}{n + d + 1 + \\sigma^2}$; at $\\sigma = 0$, $L^* = \\frac{d(d+1)}{n + d + 1}$.',
   hypotheses: [
-    { id: 'single-task', statement: 'Every example shares the query task: $R = \\mathbf 1 \\mathbf 1^\\top$.' },
-    { id: 'isotropic', statement: '$\\Sigma = I_d$, noise variance $\\sigma^2 \\ge 0$.' },
+    {
+      id: 'single-task',
+      statement: 'Every example shares the query task: $R = \\mathbf 1 \\mathbf 1^\\top$.',
+      probe: {
+        violation: 'one task for all examples but a query task with correlation ρ < 1 to it',
+        run: (context) => searchProbe(context, { instances: partialTaskInstances(new Random(context.seed), byEffort(context.effort, { quick: 5, standard: 20, thorough: 100 })), sampled: 'Σ = I, one block with ρ ∈ (0, 1)', details: { tolerance: `relative ${PROBE_RTOL}` } }),
+      },
+    },
+    {
+      id: 'isotropic',
+      statement: '$\\Sigma = I_d$, noise variance $\\sigma^2 \\ge 0$.',
+      probe: {
+        violation: 'diagonal Σ with eigenvalues over four decades and tr Σ = d',
+        run: (context) => searchProbe(context, { instances: anisotropicSingleTaskInstances(new Random(context.seed), byEffort(context.effort, { quick: 5, standard: 20, thorough: 100 })), sampled: 'R = 1 1ᵀ, anisotropic diagonal Σ', details: { tolerance: `relative ${PROBE_RTOL}` } }),
+      },
+    },
   ],
   checks,
 };

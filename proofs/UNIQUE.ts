@@ -1,4 +1,5 @@
 import { byEffort } from '../src/claims/effort.ts';
+import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
 import { blockCorrelation, type Correlation } from '../src/data/correlation.ts';
@@ -13,6 +14,7 @@ import { secondOrderTest } from '../src/optim/second-order.ts';
 import { minimizeOnSphere, randomStarts } from '../src/optim/sphere.ts';
 import { isotropicOptimum } from '../src/theory/isotropic.ts';
 import { makeTask, nullRisk, reducedRisk, type Task } from '../src/theory/risk.ts';
+import { anisotropicTask, correlatedQuery, globalOptimum } from './support/landscape-probes.ts';
 
 /** The singular block model of the statement: four blocks, rank(R) = 5. */
 const BLOCK_SIZES = [3, 5, 2, 4];
@@ -157,49 +159,51 @@ function multistartCheck(context: CheckContext): CheckResult {
   return result;
 }
 
+/** Relative tolerance for "the closed-form ω* is a global minimiser": both risks are float64 evaluations of one formula. */
+const PROBE_RTOL = 1e-9;
+
 /**
- * Necessity of r ≠ 0: with r = 0, s = ωᵀ r = 0 for every ω, so L(ω) = tr Σ + σ² everywhere.
- * In float64 s is an exact 0 (a sum of products with exact zeros), so the spread is 0; the
- * allowed spread 4ε·c covers a last-bit difference in tr Σ + σ².
+ * Drops "Σ = sI": diagonal Σ with trace d (so s = tr Σ / d = 1), random R. The
+ * conclusion tested is the closed form: ω* ∝ (R_n + (d + 1 + σ²) I)^{-1} r must be
+ * a global minimiser, i.e. its risk must equal the CURVE search's global minimum.
  */
-function zeroCorrelationCheck(context: CheckContext): CheckResult {
-  const random = new Random(context.seed);
-  const count = byEffort(context.effort, { quick: 5, standard: 30, thorough: 200 });
-  const samples = byEffort(context.effort, { quick: 200, standard: 1000, thorough: 5000 });
-  let worstSpread = 0;
-  let worstAllowed = 0;
-  const rows: Json[] = [];
+function* anisotropicInstances(random: Random, count: number): Generator<ProbeOutcome> {
   for (let index = 0; index < count; index++) {
-    const n = random.integer(2, 8);
-    const d = random.integer(1, 5);
-    const task = makeTask(isotropicCovariance(d), uncorrelatedQuery(random, n), random.uniform());
-    const c = nullRisk(task);
-    let low = Infinity;
-    let high = -Infinity;
-    for (let k = 0; k < samples; k++) {
-      const value = reducedRisk(task, random.normalVector(n));
-      low = Math.min(low, value);
-      high = Math.max(high, value);
-    }
-    const allowed = 4 * Number.EPSILON * c;
-    if (high - low > worstSpread || index === 0) {
-      worstSpread = Math.max(worstSpread, high - low);
-      worstAllowed = allowed;
-    }
-    if (index < 3) rows.push({ n, d, sigma2: task.sigma2, nullRisk: c, min: low, max: high });
+    const n = 2 + (index % 5);
+    const d = 2 + Math.floor(index / 5) % 3;
+    const sigma2 = 0.5 * random.uniform();
+    const task = anisotropicTask(random, d, correlatedQuery(random, n), sigma2);
+    const closedForm = reducedRisk(task, isotropicOptimum(makeTask(isotropicCovariance(d), task.correlation, sigma2)).omega);
+    const optimum = globalOptimum(task);
+    const gap = closedForm - optimum.risk;
+    yield {
+      input: { d, n, eigenvalues: task.covariance.eigenvalues, R: task.correlation.R, sigma2 },
+      holds: gap <= PROBE_RTOL * nullRisk(task),
+      note: `the closed-form ω* has risk ${closedForm}, but the global μ-search finds ${optimum.risk} (lower by ${gap.toExponential(3)}, tolerance ${PROBE_RTOL} (tr Σ + σ²))`,
+    };
   }
-  return resultFromMetrics(
-    {
-      pass: `With r = 0 every sampled ω (${samples} per instance, ${count} instances) has the same risk tr Σ + σ²: the minimiser is not unique, so the hypothesis r ≠ 0 is needed.`,
-      fail: 'With r = 0 the risk still varies with ω.',
-    },
-    [
-      { name: 'max spread of L over sampled ω', value: worstSpread, threshold: worstAllowed, comparison: '<=' },
-      { name: 'instances', value: count },
-      { name: 'ω samples per instance', value: samples },
-    ],
-    { examples: rows, tolerance: '4ε·(tr Σ + σ²): s = ωᵀr is an exact 0' },
-  );
+}
+
+/**
+ * Drops "r ≠ 0": with r = 0, s = ωᵀ r is an exact 0 in float64 for every ω, so
+ * L(ω) = tr Σ + σ² everywhere; e_1 and e_2 are then two minimisers on different
+ * orbits and "exactly one orbit" fails.
+ */
+function* uncorrelatedInstances(random: Random, count: number): Generator<ProbeOutcome> {
+  for (let index = 0; index < count; index++) {
+    const n = 2 + (index % 4);
+    const d = 1 + (index % 3);
+    const task = makeTask(isotropicCovariance(d), uncorrelatedQuery(random, n), random.uniform());
+    const e = (i: number) => Array.from({ length: n }, (_, k) => (k === i ? 1 : 0));
+    const risks = [reducedRisk(task, e(0)), reducedRisk(task, e(1)), reducedRisk(task, random.normalVector(n))];
+    const spread = Math.max(...risks) - Math.min(...risks);
+    const oneOrbit = spread > 4 * Number.EPSILON * nullRisk(task);
+    yield {
+      input: { d, n, R: task.correlation.R, sigma2: task.sigma2 },
+      holds: oneOrbit,
+      note: `r = 0 gives L(e_1) = L(e_2) = L(random ω) = tr Σ + σ² = ${nullRisk(task)} (spread ${spread}): every ω is a minimiser, so the minimisers form more than one orbit`,
+    };
+  }
 }
 
 export const claim: Claim = {
@@ -214,12 +218,35 @@ export const claim: Claim = {
     'for every valid $R$, singular $R_n$ included ($s = 1$: $L^* = d + \\sigma^2 - d\\, r^\\top (R_n + (d+1+\\sigma^2) I)^{-1} r$). ' +
     'With $r = 0$ every $\\omega$ is a minimiser.',
   hypotheses: [
-    { id: 'isotropic', statement: '$\\Sigma = I$, or $\\Sigma = s I$ with $s > 0$.' },
-    { id: 'r-nonzero', statement: '$r \\neq 0$: some example is correlated with the query task.' },
+    {
+      id: 'isotropic',
+      statement: '$\\Sigma = I$, or $\\Sigma = s I$ with $s > 0$.',
+      probe: {
+        violation: 'diagonal Σ with eigenvalues over four decades and tr Σ = d; random R',
+        run: (context) =>
+          searchProbe(context, {
+            instances: anisotropicInstances(new Random(context.seed), byEffort(context.effort, { quick: 10, standard: 30, thorough: 100 })),
+            sampled: 'anisotropic diagonal Σ, random correlation R',
+            details: { tolerance: `relative ${PROBE_RTOL}: both risks are float64 evaluations of the RISK closed form` },
+          }),
+      },
+    },
+    {
+      id: 'r-nonzero',
+      statement: '$r \\neq 0$: some example is correlated with the query task.',
+      probe: {
+        violation: 'r = 0 (the query task uncorrelated with every example), n ≥ 2',
+        run: (context) =>
+          searchProbe(context, {
+            instances: uncorrelatedInstances(new Random(context.seed), byEffort(context.effort, { quick: 5, standard: 30, thorough: 200 })),
+            sampled: 'Σ = I, random R_n, r = 0',
+            details: { tolerance: '4ε (tr Σ + σ²): s = ωᵀr is an exact 0, so L(ω) is the same float64 number for every ω' },
+          }),
+      },
+    },
   ],
   checks: [
     { id: 'curve-vs-closed-form', kind: 'optimisation', title: 'Global μ-search equals the closed form on random and singular-block isotropic instances', run: closedFormCheck },
     { id: 'multistart-single-orbit', kind: 'optimisation', title: 'Every converged multistart minimiser lies on the orbit of ω* with risk L*', run: multistartCheck },
-    { id: 'r-zero-necessity', kind: 'optimisation', title: 'With r = 0 the risk is constant in ω, so uniqueness needs r ≠ 0', run: zeroCorrelationCheck },
   ],
 };

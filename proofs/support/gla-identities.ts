@@ -59,6 +59,8 @@ export interface Identity {
 }
 
 export interface SideOptions<T> {
+  /** The query token's label coordinate; construction C has 0. A probe sets it to drop that hypothesis. */
+  queryLabel?: T;
   /**
    * A content-dependent gate for GLA-L: γ_ℓ(z) from the layer index (0-based)
    * and the token z = (x_j, r_j^{(ℓ)}). Needed when `gates` is 'content'.
@@ -115,14 +117,14 @@ export const scalarIdentity: Identity = {
   latexInputs: ({ family }) =>
     family === 'none' ? 'x_{i,a},\\ y_i,\\ x_a,\\ P_{ab}' : 'x_{i,a},\\ y_i,\\ x_a,\\ P_{ab},\\ \\gamma_j',
   latexWpgd: 'x^\\top P X^\\top(\\omega \\odot y)',
-  sides<T>(F: Field<T>, instance: IdentityCase, source: InputSource<T>): SidePair<T>[] {
+  sides<T>(F: Field<T>, instance: IdentityCase, source: InputSource<T>, options: SideOptions<T> = {}): SidePair<T>[] {
     const { n, d } = instance;
     const family = instance.family ?? 'scalar';
     const { X, y, x } = promptInputs(source, n, d);
     const P = preconditionerInput(source, d);
     const gamma = family === 'none' ? [] : Array.from({ length: n + 1 }, (_, j) => source.gate(`g${j + 1}`));
     const layer = constructionC(F, P, family, (_z, position) => [gamma[position - 1]]);
-    const gla = glaPredict(F, layer, promptTokens(F, X, y, x));
+    const gla = glaPredict(F, layer, promptTokens(F, X, y, x, options.queryLabel));
     // No gating: ω_i = 1 for every i, plain preconditioned GD.
     const omega = family === 'none' ? new Array<T>(n).fill(F.one) : suffixProductWeights(F, gamma);
     return [{ label: 'ŷ', gla, wpgd: wpgdPredict(F, P, X, y, x, omega) }];
@@ -137,14 +139,14 @@ export const keyVectorIdentity: Identity = {
   id: 'GLA-key',
   latexInputs: () => 'x_{i,a},\\ y_i,\\ x_a,\\ P_{ab},\\ g_c(z_j)',
   latexWpgd: 'x^\\top P \\sum_i \\operatorname{diag}(\\omega_i[1..d])\\, x_i y_i',
-  sides<T>(F: Field<T>, instance: IdentityCase, source: InputSource<T>): SidePair<T>[] {
+  sides<T>(F: Field<T>, instance: IdentityCase, source: InputSource<T>, options: SideOptions<T> = {}): SidePair<T>[] {
     const { n, d } = instance;
     const D = d + 1;
     const { X, y, x } = promptInputs(source, n, d);
     const P = preconditionerInput(source, d);
     const gates = gateVectorInputs(source, n, D);
     const layer = constructionC(F, P, 'key-vector', (_z, position) => gates[position - 1]);
-    const gla = glaPredict(F, layer, promptTokens(F, X, y, x));
+    const gla = glaPredict(F, layer, promptTokens(F, X, y, x, options.queryLabel));
     // ω_i[c] = Π_{j>i} g_c(z_j) for the key channels c = 1..d (channel D meets k_i[D] = 0).
     const weights = Array.from({ length: d }, (_, c) => suffixProductWeights(F, channel(gates, c)));
     const Omega = X.map((_, i) =>
@@ -163,7 +165,7 @@ export const valueVectorIdentity: Identity = {
   id: 'GLA-value',
   latexInputs: () => 'x_{i,a},\\ y_i,\\ x_a,\\ P_{ab},\\ \\alpha_c,\\ u_c,\\ g_c(z_j)',
   latexWpgd: 'x^\\top P X^\\top(\\omega^{\\mathrm{eff}} \\odot y)',
-  sides<T>(F: Field<T>, instance: IdentityCase, source: InputSource<T>): SidePair<T>[] {
+  sides<T>(F: Field<T>, instance: IdentityCase, source: InputSource<T>, options: SideOptions<T> = {}): SidePair<T>[] {
     const { n, d } = instance;
     const D = d + 1;
     const { X, y, x } = promptInputs(source, n, d);
@@ -174,7 +176,7 @@ export const valueVectorIdentity: Identity = {
     const layer = constructionC(F, P, 'value-vector', (_z, position) => gates[position - 1]);
     // W_v = α e_Dᵀ, so v_i = α y_i.
     layer.Wv = Array.from({ length: D }, (_, c) => unitVector(F, D, d, alpha[c]));
-    const gla = glaPredict(F, layer, promptTokens(F, X, y, x), u);
+    const gla = glaPredict(F, layer, promptTokens(F, X, y, x, options.queryLabel), u);
     const weights = Array.from({ length: D }, (_, c) => suffixProductWeights(F, channel(gates, c)));
     const omegaEff = X.map((_, i) =>
       weights.reduce((acc, omegaC, c) => F.add(acc, F.mul(F.mul(u[c], alpha[c]), omegaC[i])), F.zero),
@@ -218,7 +220,7 @@ export const multilayerIdentity: Identity = {
     const layers = Ps.map((P, layer) =>
       constructionC(F, P, 'scalar', (z, position) => [gateOf(layer, z, position)], -1),
     );
-    const Z = promptTokens(F, X, y, x);
+    const Z = promptTokens(F, X, y, x, options.queryLabel);
     const u = unitVector(F, D, d, F.neg(F.one));
     const normalise = options.normalise;
     let history: T[][][];

@@ -110,7 +110,11 @@ function readout<T>(F: Field<T>, o: readonly T[], u?: readonly T[]): T {
   return o.reduce((acc, value, c) => F.add(acc, F.mul(u[c], value)), F.zero);
 }
 
-/** Tokens z_i = (x_i, y_i) for i ≤ n and the query z_{n+1} = (x, 0). */
-export function promptTokens<T>(F: Field<T>, X: readonly (readonly T[])[], y: readonly T[], x: readonly T[]): T[][] {
-  return [...X.map((row, i) => [...row, y[i]]), [...x, F.zero]];
+/**
+ * Tokens z_i = (x_i, y_i) for i ≤ n and the query z_{n+1} = (x, 0). A nonzero
+ * `queryLabel` leaves the model's prompt format; only probes that drop that
+ * hypothesis pass one.
+ */
+export function promptTokens<T>(F: Field<T>, X: readonly (readonly T[])[], y: readonly T[], x: readonly T[], queryLabel: T = F.zero): T[][] {
+  return [...X.map((row, i) => [...row, y[i]]), [...x, queryLabel]];
 }
