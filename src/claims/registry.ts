@@ -10,6 +10,13 @@ import { claim as curve } from '../../proofs/CURVE.ts';
 import { claim as nonUnique } from '../../proofs/NONUNIQUE.ts';
 import { claim as singleTask } from '../../proofs/SINGLE-TASK.ts';
 import { claim as blockOpt } from '../../proofs/BLOCK-OPT.ts';
+import { claim as order } from '../../proofs/ORDER.ts';
+import { claim as scalarIff } from '../../proofs/SCALAR-IFF.ts';
+import { claim as scalarCorr } from '../../proofs/SCALAR-CORR.ts';
+import { claim as gateBeatsLinear } from '../../proofs/GATE-BEATS-LINEAR.ts';
+import { claim as wScalar } from '../../proofs/W-SCALAR.ts';
+import { claim as wVec } from '../../proofs/W-VEC.ts';
+import { claim as keyVecIsotropic } from '../../proofs/KEY-VEC-ISOTROPIC.ts';
 import type { Claim } from './types.ts';
 
 /** Every claim the toolkit encodes, in report order. */
@@ -26,5 +33,12 @@ export const CLAIMS: readonly Claim[] = [
   nonUnique,
   singleTask,
   blockOpt,
+  order,
+  scalarIff,
+  scalarCorr,
+  gateBeatsLinear,
+  wScalar,
+  wVec,
+  keyVecIsotropic,
 ];
 
