@@ -289,7 +289,7 @@ function sweepCheck(context: CheckContext): CheckResult {
         x: { field: 't', type: 'quantitative', title: 'order parameter t (0 = increasing ρ, 1 = reversed)' },
         y: { field: 'risk', type: 'quantitative', title: 'optimal risk', scale: { zero: false } },
         color: { field: 'family', type: 'nominal', title: 'model', sort: ['linear attention', 'scalar GLA', 'vector GLA', 'optimal WPGD'] },
-        strokeDash: { field: 'family', type: 'nominal', sort: ['linear attention', 'scalar GLA', 'vector GLA', 'optimal WPGD'], legend: null },
+        strokeDash: { field: 'family', type: 'nominal', sort: ['linear attention', 'scalar GLA', 'vector GLA', 'optimal WPGD'] },
       },
     },
   };
