@@ -4,16 +4,16 @@ import { q, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
 import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { runProperty } from '../src/claims/property.ts';
-import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json, Metric } from '../src/claims/types.ts';
 import { Random } from '../src/data/random.ts';
 import { rationalInScalarCone, rationalInSignedScalarCone } from '../src/gating/cone.ts';
 import { ConeViolationError, rationalOrderedField, scalarGatesFor } from '../src/gating/synthesis.ts';
 import { suffixProductWeights } from '../src/models/wpgd.ts';
 import { coneReachInstance, compareScalarReach, REACH_MAX_D, REACH_MAX_N, SCALAR_REACH_TOLERANCE } from './support/reach-float.ts';
-import { exactReachFailure, gatesOutsideUnitInterval, runExactReach } from './support/reach-exact.ts';
+import { EXACT_REACH_HINTS, failingInstancesMetric, gatesOutsideUnitInterval, runExactReach } from './support/reach-exact.ts';
 import { coneFeatures, rationalConePoint, rationalGate, rationalTarget, showVector } from './support/reach-instances.ts';
 import { scalarReachSides } from './support/reach-sides.ts';
+import { judgeCheck, ViolationLog } from './support/reach-verdict.ts';
 
 /**
  * W-SCALAR: the weights scalar gates induce are exactly the cone
@@ -82,6 +82,7 @@ function symbolicGapsCheck(context: CheckContext): CheckResult {
 function gatesLandInConeCheck(context: CheckContext): CheckResult {
   const random = new Random(context.seed);
   const count = byEffort(context.effort, { quick: 400, standard: 4000, thorough: 40000 });
+  const violations = new ViolationLog();
   let withZero = 0;
   let withOne = 0;
   for (let index = 0; index < count; index++) {
@@ -91,34 +92,29 @@ function gatesLandInConeCheck(context: CheckContext): CheckResult {
     if (gamma.slice(1).some((gate) => gate.equals(0))) withZero++;
     if (gamma.slice(1).some((gate) => gate.equals(1))) withOne++;
     if (!rationalInScalarCone(omega) || omega[n - 1].compare(1) > 0) {
-      return {
-        status: 'failed',
-        summary: `Gates ${showVector(gamma)} give ω = ${showVector(omega)}, outside 0 ≤ ω_1 ≤ … ≤ ω_n ≤ 1.`,
-        metrics: [{ name: 'gate choices outside the cone', value: 1, threshold: 0, comparison: '==' }],
-        details: { seed: context.seed },
-        counterexample: {
-          input: { gamma: showVector(gamma), omega: showVector(omega) },
-          failure: 'suffix products outside the cone (exact arithmetic)',
-          replay: context.replayCommand,
-          hints: ['Check suffixProductWeights against ω_i = Π_{j=i+1}^{n+1} γ_j by hand on this input.'],
-        },
-      };
+      const shown = showVector(gamma);
+      violations.add({
+        input: { gamma: shown, omega: showVector(omega) },
+        failure: `gates ${JSON.stringify(shown)} give ω = ${JSON.stringify(showVector(omega))}, outside 0 ≤ ω_1 ≤ … ≤ ω_n ≤ 1 (exact arithmetic)`,
+        size: [n, JSON.stringify(shown).length],
+      });
     }
     context.progress((index + 1) / count);
   }
-  return resultFromMetrics(
-    {
-      pass: `${count} random rational gate choices (n ≤ 16) all give weights in the cone with ω_n ≤ 1.`,
-      fail: 'Some gate value class (exact 0 or exact 1) never occurred.',
-    },
-    [
-      { name: 'gate choices', value: count },
-      { name: 'gate choices outside the cone', value: 0, threshold: 0, comparison: '==' },
+  return judgeCheck(context, {
+    pass: `${count} random rational gate choices (n ≤ 16) all give weights in the cone with ω_n ≤ 1.`,
+    fail: 'Suffix products of gates in [0, 1] left the cone:',
+    undecidedSummary: 'No gate choice left the cone, but a gate value class was never drawn',
+    info: [{ name: 'gate choices', value: count }],
+    required: [{ name: 'gate choices outside the cone', value: violations.count, threshold: 0, comparison: '==' }],
+    undecided: [
       { name: 'choices with an exact 0 gate', value: withZero, threshold: 1, comparison: '>=' },
       { name: 'choices with an exact 1 gate', value: withOne, threshold: 1, comparison: '>=' },
     ],
-    { gates: 'exactly 0 (15 %), exactly 1 (20 %), else k/m with 1 ≤ k < m ≤ 9', membership: 'rationalInScalarCone, exact comparisons' },
-  );
+    violations,
+    hints: ['Check suffixProductWeights against ω_i = Π_{j=i+1}^{n+1} γ_j by hand on this input.'],
+    details: { seed: context.seed, gates: 'exactly 0 (15 %), exactly 1 (20 %), else k/m with 1 ≤ k < m ≤ 9', membership: 'rationalInScalarCone, exact comparisons' },
+  });
 }
 
 /** Exact: random rational cone points → scalarGatesFor → the rational GLA forward pass equals WPGD with the target ω. */
@@ -148,26 +144,28 @@ function coneReachedCheck(context: CheckContext): CheckResult {
         .map(([name]) => name);
     },
   });
-  if (summary.failure) return exactReachFailure(context, summary);
   const coverage: Metric[] = ['zeros', 'ties', 'aboveOne', 'exactlyOne'].map((tag) => ({
     name: `targets with ${tag}`,
     value: summary.tags[tag] ?? 0,
     threshold: 1,
     comparison: '>=',
   }));
-  return resultFromMetrics(
-    {
-      pass: `${summary.instances} rational cone points (n ≤ ${summary.maxN}, d ≤ ${summary.maxD}) are reached exactly: gates in [0, 1], c · suffix products = ω, ŷ_GLA = xᵀ P Xᵀ (ω ⊙ y).`,
-      fail: 'Some target feature (zeros, ties, ω_n > 1, ω_n = 1) never occurred.',
-    },
-    [{ name: 'instances', value: summary.instances }, { name: 'failing instances', value: 0, threshold: 0, comparison: '==' }, ...coverage, { name: 'largest denominator (digits)', value: summary.digits }],
-    {
+  return judgeCheck(context, {
+    pass: `${summary.instances} rational cone points (n ≤ ${summary.maxN}, d ≤ ${summary.maxD}) are reached exactly: gates in [0, 1], c · suffix products = ω, ŷ_GLA = xᵀ P Xᵀ (ω ⊙ y).`,
+    fail: 'Synthesised scalar gates missed some cone point:',
+    undecidedSummary: 'Every cone point drawn was reached, but a target feature never occurred',
+    info: [{ name: 'instances', value: summary.instances }, { name: 'largest denominator (digits)', value: summary.digits }],
+    required: [failingInstancesMetric(summary)],
+    undecided: coverage,
+    violations: summary.violations,
+    hints: EXACT_REACH_HINTS,
+    details: {
       seed: context.seed,
       tags: summary.tags,
       targets: 'running sums of increments that are 0 (35 %) or p/q; half divided by k·ω_n, k ∈ {1, 2, 3}',
       tolerance: 'none: exact rational arithmetic',
     },
-  );
+  });
 }
 
 /** float64 property at n up to REACH_MAX_N. */
@@ -221,17 +219,19 @@ function neededGate(omega: readonly Fraction[], index: number): { text: string; 
 function outsideConeRejectedCheck(context: CheckContext): CheckResult {
   const random = new Random(context.seed);
   const count = byEffort(context.effort, { quick: 300, standard: 3000, thorough: 30000 });
-  let rejected = 0;
+  const violations = new ViolationLog();
+  let handled = 0;
   let outsideSigned = 0;
   let negatedInCone = 0;
   let drawn = 0;
   const examples: Json[] = [];
-  while (rejected < count) {
+  while (handled < count) {
     drawn++;
     const n = random.integer(1, 8);
     const omega = rationalTarget(random, n);
     const expected = firstViolationByPrefixes(omega);
     if (expected === undefined) continue;
+    handled++;
     let thrown: unknown;
     try {
       scalarGatesFor(rationalOrderedField, omega);
@@ -241,56 +241,56 @@ function outsideConeRejectedCheck(context: CheckContext): CheckResult {
     const index = thrown instanceof ConeViolationError ? thrown.index : undefined;
     const needed = neededGate(omega, expected);
     if (index !== expected || !needed.outside) {
-      return {
-        status: 'failed',
-        summary: `Target ${JSON.stringify(showVector(omega))}: expected a rejection at index ${expected}, got ${index === undefined ? String(thrown ?? 'no error') : `index ${index}`}.`,
-        metrics: [{ name: 'targets handled wrongly', value: 1, threshold: 0, comparison: '==' }],
-        details: { seed: context.seed, neededGate: needed.text },
-        counterexample: {
-          input: { omega: showVector(omega) },
-          failure: `rejection index ${index ?? 'none'} ≠ first violating index ${expected}`,
-          replay: context.replayCommand,
-          hints: ['scalarGatesFor must reject every target outside 0 ≤ ω_1 ≤ … ≤ ω_n and name the first violation in prompt order.'],
-        },
-      };
+      const shown = showVector(omega);
+      const got = index === undefined ? String(thrown ?? 'no error') : `index ${index}`;
+      violations.add({
+        input: { omega: shown, neededGate: needed.text },
+        failure: `target ${JSON.stringify(shown)}: expected a rejection at index ${expected}, got ${got}`,
+        size: [n, JSON.stringify(shown).length],
+      });
+      continue;
     }
-    rejected++;
     if (rationalInScalarCone(omega.map((value) => value.neg()))) negatedInCone++;
     if (!rationalInSignedScalarCone(omega)) outsideSigned++;
     if (examples.length < 4) examples.push({ omega: showVector(omega), index, neededGate: needed.text });
-    context.progress(rejected / count);
+    context.progress(handled / count);
   }
-  return resultFromMetrics(
-    {
-      pass:
-        `${count} targets outside the cone are rejected at their first violating index, where the needed gate ω_i/ω_{i+1} is outside [0, 1]; ` +
-        `${outsideSigned} of them lie outside ±cone, so no scale c of P reaches them either.`,
-      fail: 'Too few targets outside both the cone and its negative were drawn.',
-    },
-    [
-      { name: 'targets rejected at the right index', value: rejected, threshold: count, comparison: '==' },
-      { name: 'targets outside ±cone', value: outsideSigned, threshold: 1, comparison: '>=' },
+  return judgeCheck(context, {
+    pass:
+      `${count} targets outside the cone are rejected at their first violating index, where the needed gate ω_i/ω_{i+1} is outside [0, 1]; ` +
+      `${outsideSigned} of them lie outside ±cone, so no scale c of P reaches them either.`,
+    fail: 'scalarGatesFor handled some target outside the cone wrongly:',
+    undecidedSummary: 'Every target was rejected at the right index, but none outside both the cone and its negative was drawn',
+    info: [
+      { name: 'targets outside the cone', value: count },
       { name: 'targets in −cone (reached with c < 0 in P)', value: negatedInCone },
     ],
-    {
+    required: [{ name: 'targets handled wrongly', value: violations.count, threshold: 0, comparison: '==' }],
+    undecided: [{ name: 'targets outside ±cone', value: outsideSigned, threshold: 1, comparison: '>=' }],
+    violations,
+    hints: ['scalarGatesFor must reject every target outside 0 ≤ ω_1 ≤ … ≤ ω_n and name the first violation in prompt order.'],
+    details: {
+      seed: context.seed,
       drawn,
       examples,
       argument:
         'every gate choice gives ω_i = γ_{i+1} ω_{i+1} ≤ ω_{i+1} and ω_1 ≥ 0 (symbolic check), so a target with ω_i > ω_{i+1} or ω_1 < 0 ' +
         'is c·(gate products) for no c > 0; a target outside −cone as well is reached by no c ≠ 0',
     },
-  );
+  });
 }
 
 /**
- * Probe of "gates in [0, 1]": gates drawn from {0, 1/2, 1, 3/2, 2}, sizes
- * n = 1, 2, 3, … in order; the conclusion fails once the suffix products
- * leave ±cone, which a gate above 1 allows.
+ * Probe of "gates in [0, 1]": gates that enter ω (γ_2 … γ_{n+1}) drawn from
+ * {0, 1/2, 1, 3/2, 2}, sizes n = 1, 2, 3, … in order. Only draws with at
+ * least one of them above 1 violate the hypothesis, so only those are kept;
+ * the conclusion fails once the suffix products leave ±cone.
  */
 function* widerGateInstances(random: Random, count: number): Generator<ProbeOutcome> {
   for (let index = 0; index < count; index++) {
     const n = 1 + Math.floor(index / 8);
     const gamma = Array.from({ length: n + 1 }, () => q(random.integer(0, 4), 2));
+    if (gamma.slice(1).every((gate) => gate.compare(1) <= 0)) continue;
     const omega = suffixProductWeights(rationalField, gamma);
     const holds = rationalInSignedScalarCone(omega);
     yield {
@@ -334,11 +334,11 @@ export const claim: Claim = {
       id: 'gates-in-unit-interval',
       statement: 'Every gate value lies in $[0, 1]$ (a sigmoid gate does).',
       probe: {
-        violation: 'gates drawn from {0, 1/2, 1, 3/2, 2}',
+        violation: 'gates drawn from {0, 1/2, 1, 3/2, 2}, at least one gate that enters ω above 1',
         run: (context) =>
           searchProbe(context, {
             instances: widerGateInstances(new Random(context.seed), byEffort(context.effort, { quick: 64, standard: 256, thorough: 1024 })),
-            sampled: 'gates in {0, 1/2, 1, 3/2, 2}, n = 1, 2, … in order, exact suffix products',
+            sampled: 'gates in {0, 1/2, 1, 3/2, 2} with some γ_j > 1 (j ≥ 2), n = 1, 2, … in order, exact suffix products',
           }),
       },
     },

@@ -4,18 +4,18 @@ import { q, rationalIdentity, showRational } from '../src/algebra/rational-matri
 import { byEffort } from '../src/claims/effort.ts';
 import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { runProperty } from '../src/claims/property.ts';
-import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json, Metric } from '../src/claims/types.ts';
 import { Random } from '../src/data/random.ts';
 import { rationalInScalarCone, rationalInSignedScalarCone } from '../src/gating/cone.ts';
 import { rationalConeQuadraticMax } from '../src/gating/cone-qp.ts';
-import { rationalOrderedField, scalarGatedLayer, scalarGatesFor } from '../src/gating/synthesis.ts';
+import { rationalOrderedField, scalarGatedLayer, scalarGatesFor, valueEffectiveWeights } from '../src/gating/synthesis.ts';
 import { glaPredict, promptTokens } from '../src/models/gla.ts';
-import { suffixProductWeights, wpgdPredict } from '../src/models/wpgd.ts';
+import { wpgdPredict } from '../src/models/wpgd.ts';
 import { anyReachInstance, compareValueReach, REACH_MAX_D, REACH_MAX_N, VALUE_REACH_TOLERANCE } from './support/reach-float.ts';
-import { exactReachFailure, gatesOutsideUnitInterval, runExactReach } from './support/reach-exact.ts';
+import { EXACT_REACH_HINTS, failingInstancesMetric, gatesOutsideUnitInterval, runExactReach } from './support/reach-exact.ts';
 import { rationalPrompt, rationalTarget, showVector } from './support/reach-instances.ts';
 import { valueReachSides } from './support/reach-sides.ts';
+import { judgeCheck } from './support/reach-verdict.ts';
 
 /**
  * W-VEC: value-vector gates on two label channels with a linear readout reach
@@ -40,9 +40,7 @@ function anyTargetReachedCheck(context: CheckContext): CheckResult {
       for (const [name, part] of [['ω⁺/s', positive], ['ω⁻/s', negative]] as const) {
         if (!rationalInScalarCone(part) || part[part.length - 1].compare(1) > 0) problems.push(`${name} = ${JSON.stringify(showVector(part))} is not in the cone with entries ≤ 1`);
       }
-      // ω^eff_i = Σ_c u_c α_c Π_{j>i} g_c(z_j), the GLA-value weights of these gates.
-      const channelWeights = Array.from({ length: D }, (_, c) => suffixProductWeights(rationalField, gates.map((row) => row[c])));
-      const effective = omega.map((_, i) => channelWeights.reduce((acc, weights, c) => acc.add(u[c].mul(alpha[c]).mul(weights[i])), q(0)));
+      const effective = valueEffectiveWeights(rationalField, { gates, alpha, u });
       if (!effective.every((value, i) => value.equals(omega[i]))) problems.push(`ω^eff = ${JSON.stringify(showVector(effective))} ≠ target (s = ${showRational(scale)})`);
       return { gla: sides.gla, wpgd: sides.wpgd, problems };
     },
@@ -55,28 +53,31 @@ function anyTargetReachedCheck(context: CheckContext): CheckResult {
       return tags;
     },
   });
-  if (summary.failure) return exactReachFailure(context, summary);
   const coverage: Metric[] = ['outside ±cone', 'both signs', 'zeros'].map((tag) => ({
     name: `targets with ${tag}`,
     value: summary.tags[tag] ?? 0,
     threshold: 1,
     comparison: '>=',
   }));
-  return resultFromMetrics(
-    {
-      pass:
-        `${summary.instances} rational targets (n ≤ ${summary.maxN}, d ≤ ${summary.maxD}; ${summary.tags['outside ±cone'] ?? 0} outside the reach of scalar gates) ` +
-        'are reached exactly: gates in [0, 1], ω⁺/s and ω⁻/s in the cone, Σ_c u_c α_c ω_c = ω, and ŷ_GLA = xᵀ P Xᵀ (ω ⊙ y).',
-      fail: 'Some target feature (outside ±cone, both signs, zeros) never occurred.',
-    },
-    [{ name: 'instances', value: summary.instances }, { name: 'failing instances', value: 0, threshold: 0, comparison: '==' }, ...coverage, { name: 'largest denominator (digits)', value: summary.digits }],
-    {
+  return judgeCheck(context, {
+    pass:
+      `${summary.instances} rational targets (n ≤ ${summary.maxN}, d ≤ ${summary.maxD}; ${summary.tags['outside ±cone'] ?? 0} outside the reach of scalar gates) ` +
+      'are reached exactly: gates in [0, 1], ω⁺/s and ω⁻/s in the cone, Σ_c u_c α_c ω_c = ω, and ŷ_GLA = xᵀ P Xᵀ (ω ⊙ y).',
+    fail: 'Synthesised value-vector gates missed some target:',
+    undecidedSummary: 'Every target drawn was reached, but a target feature never occurred',
+    info: [{ name: 'instances', value: summary.instances }, { name: 'largest denominator (digits)', value: summary.digits }],
+    required: [failingInstancesMetric(summary)],
+    undecided: coverage,
+    violations: summary.violations,
+    hints: EXACT_REACH_HINTS,
+    details: {
       seed: context.seed,
       tags: summary.tags,
       targets: 'entries 0 (20 %), a repeat of the previous entry (15 %), else ±p/q with p, q ≤ 9',
+      effectiveWeights: 'ω^eff_i = Σ_c u_c α_c Π_{j>i} g_c(z_j) from the synthesised gates, value map and readout (valueEffectiveWeights)',
       tolerance: 'none: exact rational arithmetic',
     },
-  );
+  });
 }
 
 function floatAnyTargetReachedCheck(context: CheckContext): CheckResult {

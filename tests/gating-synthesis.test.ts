@@ -14,6 +14,7 @@ import {
   rationalOrderedField,
   scalarGatedLayer,
   scalarGatesFor,
+  valueEffectiveWeights,
   valueGatedLayer,
   valueVectorGatesFor,
 } from '../src/gating/synthesis.ts';
@@ -148,6 +149,17 @@ describe('valueVectorGatesFor', () => {
     const channelWeights = alpha.map((_, c) => suffixProductWeights(rationalField, gates.map((row) => row[c])));
     const effective = omega.map((_, i) => channelWeights.reduce((acc, weights, c) => acc.add(u[c].mul(alpha[c]).mul(weights[i])), q(0)));
     expect(shown(effective)).toEqual(shown(omega));
+    expect(shown(valueEffectiveWeights(rationalField, { gates, alpha, u }))).toEqual(shown(omega));
+  });
+
+  it('valueEffectiveWeights reads the gates, so a changed gate changes the weights', () => {
+    const omega = fractions([1, -1, 0, 2]);
+    const synthesis = valueVectorGatesFor(F, omega, 3);
+    // γ_4 on the positive channel is 1/2 (ω⁺/s = 1/4, 1/4, 1/2, 1): setting it to 1 doubles ω⁺_3 and everything before it.
+    const gates = synthesis.gates.map((row) => [...row]);
+    gates[3][synthesis.channels.positive] = q(1);
+    const changed = valueEffectiveWeights(rationalField, { ...synthesis, gates });
+    expect(shown(changed)).toEqual(['2', '0', '2', '2']);
   });
 
   it('uses scale 1 for the zero target', () => {

@@ -1,13 +1,15 @@
 import type { Fraction } from 'mathjs';
 import { showRational } from '../../src/algebra/rational-matrix.ts';
-import type { CheckContext, CheckResult, Json } from '../../src/claims/types.ts';
+import type { CheckContext, Metric } from '../../src/claims/types.ts';
 import { Random } from '../../src/data/random.ts';
 import { rationalPrompt, showPrompt, showVector, type RationalPrompt } from './reach-instances.ts';
+import { ViolationLog } from './reach-verdict.ts';
 
 /**
  * The loop shared by the exact reachability checks: draw a rational target
  * and prompt, synthesise gates, and require exact agreement of GLA and WPGD
- * plus the check's own conditions on the synthesised gates.
+ * plus the check's own conditions on the synthesised gates. All instances
+ * run, so a report gives the number of failures and the smallest one.
  */
 
 /** The outcome of one instance: both predictions and any violated condition on the gates. */
@@ -35,13 +37,21 @@ export interface ExactReachSummary {
   tags: Record<string, number>;
   /** Largest number of digits in a prediction's denominator. */
   digits: number;
-  failure?: { index: number; input: Json; failure: string };
+  /** Every failing instance counted; the smallest kept by (n, d, characters of the target). */
+  violations: ViolationLog;
 }
 
-/** Runs the instances in order and stops at the first one that fails. */
+/** What to try on a failing exact reachability instance. */
+export const EXACT_REACH_HINTS = [
+  'Exact arithmetic rules out round-off: the synthesis or the model code is wrong on this input.',
+  'Shrink by hand: drop examples and coordinates while the failure persists.',
+  'Compare the suffix products of the synthesised gates with the target first, then the GLA forward pass.',
+];
+
+/** Runs every instance, counting failures and keeping the smallest failing one. */
 export function runExactReach(context: CheckContext, spec: ExactReachSpec): ExactReachSummary {
   const random = new Random(context.seed);
-  const summary: ExactReachSummary = { instances: 0, maxN: 0, maxD: 0, tags: {}, digits: 0 };
+  const summary: ExactReachSummary = { instances: 0, maxN: 0, maxD: 0, tags: {}, digits: 0, violations: new ViolationLog() };
   for (let index = 0; index < spec.count; index++) {
     const { n, d, omega } = spec.draw(random, index);
     const prompt = rationalPrompt(random, n, d);
@@ -54,36 +64,21 @@ export function runExactReach(context: CheckContext, spec: ExactReachSpec): Exac
     const problems = [...outcome.problems];
     if (!outcome.gla.equals(outcome.wpgd)) problems.push(`ŷ_GLA = ${showRational(outcome.gla)} ≠ ŷ_WPGD = ${showRational(outcome.wpgd)}`);
     if (problems.length > 0) {
-      summary.failure = { index, input: { n, d, omega: showVector(omega), prompt: showPrompt(prompt) }, failure: problems.join('; ') };
-      return summary;
+      const shown = showVector(omega);
+      summary.violations.add({
+        input: { instance: index + 1, n, d, omega: shown, prompt: showPrompt(prompt) },
+        failure: `instance ${index + 1}: ${problems.join('; ')} (exact arithmetic)`,
+        size: [n, d, JSON.stringify(shown).length],
+      });
     }
     context.progress((index + 1) / spec.count);
   }
   return summary;
 }
 
-/** Builds the failed result of an exact reachability check, with its counterexample. */
-export function exactReachFailure(context: CheckContext, summary: ExactReachSummary): CheckResult {
-  const failure = summary.failure!;
-  return {
-    status: 'failed',
-    summary: `Instance ${failure.index + 1}: ${failure.failure}.`,
-    metrics: [
-      { name: 'instances before failure', value: failure.index },
-      { name: 'failing instances', value: 1, threshold: 0, comparison: '==' },
-    ],
-    details: { seed: context.seed },
-    counterexample: {
-      input: failure.input,
-      failure: `${failure.failure} (exact arithmetic)`,
-      replay: context.replayCommand,
-      hints: [
-        'Exact arithmetic rules out round-off: the synthesis or the model code is wrong on this input.',
-        'Shrink by hand: drop examples and coordinates while the failure persists.',
-        'Compare the suffix products of the synthesised gates with the target first, then the GLA forward pass.',
-      ],
-    },
-  };
+/** The required metric of an exact reachability check: no instance may fail. */
+export function failingInstancesMetric(summary: ExactReachSummary): Metric {
+  return { name: 'failing instances', value: summary.violations.count, threshold: 0, comparison: '==' };
 }
 
 /** Lists the gate values outside [0, 1], named by position (and channel when given). */

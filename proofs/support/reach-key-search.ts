@@ -4,6 +4,8 @@ import { diagonalCovariance } from '../../src/data/covariance.ts';
 import type { Random } from '../../src/data/random.ts';
 import { keyVectorOptimum, type KeyVectorOptimum } from '../../src/gating/key-vector-optimum.ts';
 import { wpgdOptimum, type WpgdOptimum } from '../../src/gating/optima.ts';
+import { landscapeProblem } from '../../src/optim/landscape.ts';
+import { minimizeOnSphere, randomStarts } from '../../src/optim/sphere.ts';
 import { makeTask, nullRisk, type Task } from '../../src/theory/risk.ts';
 
 /**
@@ -152,4 +154,39 @@ export function searchKeyGain(random: Random, starts: number, budget: number, cl
     }
   }
   return search;
+}
+
+/** The best scalar-weight WPGD risk a multistart descent on the sphere found. */
+export interface WpgdMultistart {
+  /** Smallest reduced risk reached from any start: a real WPGD risk, so an upper bound on L*_WPGD whether or not its run converged. */
+  risk: number;
+  omega: number[];
+  starts: number;
+  converged: number;
+  /** Which start gave the smallest risk: 'μ-search', 'scalar optimum' or 'random k'. */
+  from: string;
+}
+
+/**
+ * Cross-checks the μ-search for L*_WPGD: minimizeOnSphere from the μ-search's
+ * ω*, from the scalar-gating optimum (a WPGD weighting, so L*_WPGD ≤ L*_scalar
+ * holds for the value returned) and from `randomCount` Gaussian directions.
+ * The gain search maximises L*_WPGD − L*_key, so it favours instances where
+ * the μ-search missed the optimum; a lower risk here exposes such a miss.
+ */
+export function wpgdMultistart(task: Task, seeds: { wpgd: readonly number[]; scalar: readonly number[] }, random: Random, randomCount: number): WpgdMultistart {
+  const problem = landscapeProblem(task);
+  const starts: { name: string; omega: readonly number[] }[] = [
+    { name: 'μ-search', omega: seeds.wpgd },
+    { name: 'scalar optimum', omega: seeds.scalar },
+    ...randomStarts(random, task.n, randomCount).map((omega, k) => ({ name: `random ${k + 1}`, omega })),
+  ];
+  let best: WpgdMultistart | undefined;
+  let converged = 0;
+  for (const start of starts) {
+    const minimum = minimizeOnSphere(problem, start.omega);
+    if (minimum.converged) converged++;
+    if (!best || minimum.risk < best.risk) best = { risk: minimum.risk, omega: minimum.omega, starts: starts.length, converged: 0, from: start.name };
+  }
+  return { ...best!, converged };
 }

@@ -4,6 +4,7 @@ import { InputError } from '../core/errors.ts';
 import { requireFinite } from '../core/validate.ts';
 import { constructionC } from '../models/construction.ts';
 import type { GlaLayer } from '../models/gla.ts';
+import { suffixProductWeights } from '../models/wpgd.ts';
 
 /**
  * Gate synthesis: given target WPGD weights, gate values that make a GLA layer
@@ -210,6 +211,29 @@ export function valueVectorGatesFor<T>(F: OrderedField<T>, omega: readonly T[], 
     return F.zero;
   });
   return { gates, alpha, u, scale, positive, negative, channels };
+}
+
+/**
+ * The GLA-value effective weights of value-vector gates,
+ *   ω^eff_i = Σ_c u_c α_c Π_{j=i+1}^{n+1} g_c(z_j),
+ * computed from the gates, the value map and the readout alone (never from
+ * the target), so comparing it with the target tests the synthesis.
+ */
+export function valueEffectiveWeights<T>(F: Field<T>, synthesis: Pick<ValueVectorGates<T>, 'gates' | 'alpha' | 'u'>): T[] {
+  const { gates, alpha, u } = synthesis;
+  const n = gates.length - 1;
+  const effective = new Array<T>(n).fill(F.zero);
+  alpha.forEach((alphaC, c) => {
+    const coefficient = F.mul(u[c], alphaC);
+    const products = suffixProductWeights(
+      F,
+      gates.map((row) => row[c]),
+    );
+    products.forEach((product, i) => {
+      effective[i] = F.add(effective[i], F.mul(coefficient, product));
+    });
+  });
+  return effective;
 }
 
 /** Key-vector gates that realise per-coordinate weights D_i = diag(ω_{i,1..d}). */
