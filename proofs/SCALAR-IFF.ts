@@ -1,9 +1,9 @@
+import fc from 'fast-check';
 import type { Fraction } from 'mathjs';
 import { q, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
 import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { runProperty } from '../src/claims/property.ts';
-import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
 import { rationalBlockCorrelation } from '../src/data/instances.ts';
 import { Random } from '../src/data/random.ts';
@@ -18,8 +18,11 @@ import {
   generalInstanceJson,
   randomRationalIsotropicInstance,
   rationalInstanceJson,
+  rationalInstanceSize,
+  smallDescentInstanceArbitrary,
   type RationalIsotropicInstance,
 } from './support/gating-instances.ts';
+import { gatingResult, ViolationLog, withUnjudged } from './support/gating-results.ts';
 
 /**
  * SCALAR-IFF: L*_scalar = L*_WPGD iff some global minimiser ω* of L has ω* or
@@ -43,17 +46,20 @@ function exactInstance(random: Random, index: number): RationalIsotropicInstance
 function exactCheck(context: CheckContext): CheckResult {
   const random = new Random(context.seed);
   const count = byEffort(context.effort, { quick: 49, standard: 1050, thorough: 4200 });
+  const violations = new ViolationLog();
   let inside = 0;
   let outside = 0;
   let zeroR = 0;
-  let violations = 0;
   let uncertified = 0;
-  let first: Json = null;
   for (let index = 0; index < count; index++) {
     const instance = exactInstance(random, index);
     const exact = exactIsotropic(instance);
     const { scalar, wpgd } = exact.optima;
-    if (!scalar.certified) uncertified++;
+    context.progress((index + 1) / count);
+    if (!scalar.certified) {
+      uncertified++;
+      continue;
+    }
     const rZero = exact.r.every((value) => value.equals(0));
     const inCone = rZero || rationalInSignedScalarCone(wpgd.omega);
     if (rZero) zeroR++;
@@ -62,44 +68,53 @@ function exactCheck(context: CheckContext): CheckResult {
     const equal = scalar.risk.equals(wpgd.risk);
     const strict = scalar.risk.gt(wpgd.risk);
     if (inCone !== equal || (!inCone && !strict)) {
-      violations++;
-      first ??= {
-        instance: rationalInstanceJson(instance),
-        omegaStar: wpgd.omega.map(showRational),
-        inSignedCone: inCone,
-        scalarRisk: showRational(scalar.risk),
-        wpgdRisk: showRational(wpgd.risk),
-      };
+      violations.record(
+        rationalInstanceSize(instance),
+        () => ({ instance: rationalInstanceJson(instance), omegaStar: wpgd.omega.map(showRational), scalarOmega: scalar.omega.map(showRational) }),
+        `±ω* is ${inCone ? '' : 'not '}in K, but L*_scalar = ${showRational(scalar.risk)} and L*_WPGD = ${showRational(wpgd.risk)}`,
+      );
     }
-    context.progress((index + 1) / count);
   }
-  return resultFromMetrics(
-    {
+  return gatingResult({
+    context,
+    summary: {
       pass: `On ${count} exact isotropic instances L*_scalar = L*_WPGD exactly when ±ω* ∈ K (${inside} instances, plus ${zeroR} with r = 0) and L*_scalar > L*_WPGD strictly when not (${outside}).`,
-      fail: `The equivalence fails on ${violations} of ${count} exact isotropic instances.`,
+      fail: `The equivalence fails on ${violations.count} of ${count} exact isotropic instances.`,
     },
-    [
-      { name: 'instances contradicting the equivalence', value: violations, threshold: 0, comparison: '==' },
-      { name: 'instances with ±ω* in K', value: inside, threshold: 1, comparison: '>=' },
-      { name: 'instances with ±ω* outside K', value: outside, threshold: 1, comparison: '>=' },
-      { name: 'instances with r = 0', value: zeroR, threshold: 1, comparison: '>=' },
-      { name: 'cone programs without exact KKT certificate', value: uncertified, threshold: 0, comparison: '==' },
+    violationName: 'instances contradicting the equivalence',
+    violations,
+    coverage: [
+      { name: 'instances with ±ω* in K', value: inside, minimum: 1 },
+      { name: 'instances with ±ω* outside K', value: outside, minimum: 1 },
+      { name: 'instances with r = 0', value: zeroR, minimum: 1 },
     ],
-    { instances: count, first, tolerance: 'none: exact rationals; ±ω* ∈ K decided exactly, L*_scalar from the exact KKT-certified cone program' },
-  );
+    unjudged: [{ name: 'cone programs without exact KKT certificate', count: uncertified }],
+    details: { instances: count, tolerance: 'none: exact rationals; ±ω* ∈ K decided exactly, L*_scalar from the exact cone program, KKT-certified on both sign sides' },
+    hints: [
+      'For Σ = I the global minimisers are the multiples of ω* = (R_n + (d + 1 + σ²)I)^{-1} r: recompute ω* exactly and test ±ω* ∈ K by hand.',
+      'Recompute the cone optimum with rationalConeQuadraticMax and inspect both sign sides and their multipliers.',
+    ],
+  });
 }
 
 /**
  * Float64 cone tests. A global minimiser is "inside" when its worst cone violation
- * (the most negative of ω_1, ω_2 − ω_1, …, relative to max|ω_i|, for the better
+ * v (the most negative of ω_1, ω_2 − ω_1, …, relative to max|ω_i|, for the better
  * of ±ω) is at most INSIDE_RTOL: the curve search returns ω* to ~1e-14, and block
- * models put exact ties inside blocks that round-off turns into ±1e-16. It is
- * "clearly outside" when the violation is at least OUTSIDE_RTOL; in between it is
- * near the boundary, where the gap ~ violation² falls below float64 resolution,
- * so those instances are counted and reported, not judged.
+ * models put exact ties inside blocks that round-off turns into ±1e-16.
+ *
+ * Outside K the gap L*_scalar − L*_WPGD is positive but of second order: about
+ * v² times the WPGD gain (c − L*_WPGD)/c times a curvature factor. That factor
+ * is an estimate, not a bound: it stayed above 0.03 on 800 sampled instances of
+ * this check's two generators, small descents included.
+ * An instance is "clearly outside" when v² · gain ≥ OUTSIDE_SCALE, where the
+ * expected gap exceeds GAP_RTOL by a factor of three or more, and it must then
+ * show gap > GAP_RTOL·c. Since gain ≤ 1, this needs v ≥ 1e-4. Between the two
+ * (near the boundary, or a tiny gain) the gap can fall below float64
+ * resolution, so only gap ≥ −GAP_RTOL·c is required there.
  */
 const INSIDE_RTOL = 1e-9;
-const OUTSIDE_RTOL = 1e-2;
+const OUTSIDE_SCALE = 1e-8;
 /** Gap tolerance relative to c: the risks are accurate to ~1e-14 c (see ORDER). */
 const GAP_RTOL = 1e-10;
 /** Peaks of the curve search within this relative risk of the best count as further global minimisers. */
@@ -118,62 +133,65 @@ export function signedConeViolation(omega: readonly number[]): number {
 }
 
 function generalCheck(context: CheckContext): CheckResult {
-  const counts = { inside: 0, outside: 0, near: 0, uncertified: 0 };
+  const counts = { inside: 0, outside: 0, near: 0, uncertified: 0, smallDescent: 0 };
   let smallestOutsideGap = Infinity;
   const nearExamples: Json[] = [];
   const methods: { [method: string]: number } = {};
   const result = runProperty(context, {
-    arbitrary: generalInstanceArbitrary,
+    // One input in three has a single small descent in ρ, so that ω* lies just outside K.
+    arbitrary: fc.oneof({ arbitrary: generalInstanceArbitrary, weight: 2 }, { arbitrary: smallDescentInstanceArbitrary, weight: 1 }),
     evaluate: (spec) => {
       const instance = generalInstance(spec);
       const task = instance.task;
       const c = nullRisk(task);
       if (task.correlation.r.every((value) => value === 0)) return { error: 0, allowed: 1, note: 'r = 0' };
+      if (spec.kind === 6) counts.smallDescent++;
       const search = globalCurveSearch(curveProblem(task));
       const minimisers = search.peaks.filter((peak) => peak.risk <= search.best.risk + TIE_RTOL * c);
       const violation = Math.min(...minimisers.map((peak) => signedConeViolation(peak.omega)));
       const scalar = scalarOptimum(task, { starts: 0 });
       methods[scalar.method] = (methods[scalar.method] ?? 0) + 1;
-      if (!scalar.certified) {
+      if (!scalar.certified || scalar.uncertifiedGridSides > 0) {
         counts.uncertified++;
         return { error: 0, allowed: 1, note: 'scalar optimum not certified' };
       }
       const gap = (scalar.risk - search.best.risk) / c;
-      const note = `cone violation of ω* ${violation.toExponential(3)}, (L*_scalar − L*_WPGD)/c = ${gap.toExponential(3)}`;
+      const gain = (c - search.best.risk) / c;
+      const note = `cone violation of ω* ${violation.toExponential(3)}, WPGD gain ${gain.toExponential(3)}, (L*_scalar − L*_WPGD)/c = ${gap.toExponential(3)}`;
       if (violation <= INSIDE_RTOL) {
         counts.inside++;
         return { error: Math.abs(gap), allowed: GAP_RTOL, note: `inside: ${note}` };
       }
-      if (violation >= OUTSIDE_RTOL) {
+      if (violation * violation * gain >= OUTSIDE_SCALE) {
         counts.outside++;
         smallestOutsideGap = Math.min(smallestOutsideGap, gap);
         // Outside K the gap must be positive beyond round-off: error 0 when gap > GAP_RTOL, else how far it falls short.
         return { error: gap > GAP_RTOL ? 0 : 2 * GAP_RTOL - gap, allowed: GAP_RTOL, note: `outside: ${note}` };
       }
       counts.near++;
-      if (nearExamples.length < 3) nearExamples.push({ spec: { ...spec }, violation, gap });
+      if (nearExamples.length < 3) nearExamples.push({ spec: { ...spec }, violation, gain, gap });
       return { error: Math.max(0, -gap), allowed: GAP_RTOL, note: `near the boundary: ${note}` };
     },
     numRuns: byEffort(context.effort, { quick: 16, standard: 500, thorough: 2000 }),
     tolerance:
-      `inside (violation ≤ ${INSIDE_RTOL}): |gap| ≤ ${GAP_RTOL}·c; clearly outside (violation ≥ ${OUTSIDE_RTOL}): gap > ${GAP_RTOL}·c; near the boundary only gap ≥ −${GAP_RTOL}·c is required. ` +
-      'Risks are accurate to ~1e-14·c; ω* from the polished curve search to ~1e-14.',
+      `inside (violation v ≤ ${INSIDE_RTOL}): |gap| ≤ ${GAP_RTOL}·c; clearly outside (v² · gain ≥ ${OUTSIDE_SCALE}, gain = (c − L*_WPGD)/c): gap > ${GAP_RTOL}·c; ` +
+      `in between only gap ≥ −${GAP_RTOL}·c is required. Risks are accurate to ~1e-14·c; ω* from the polished curve search to ~1e-14.`,
     describe: (spec) => ({ spec: { ...spec }, instance: generalInstanceJson(generalInstance(spec)) }),
     compared: 'L*_scalar = L*_WPGD exactly when a global minimiser lies in ±K, and strictly above it otherwise',
   });
   Object.assign(result.details, { counts, methods, smallestOutsideGap: Number.isFinite(smallestOutsideGap) ? smallestOutsideGap : null, nearBoundary: nearExamples });
   result.metrics.push(
-    { name: 'instances with ω* inside ±K', value: counts.inside },
-    { name: 'instances with ω* clearly outside ±K', value: counts.outside },
-    { name: 'instances near the boundary (not judged)', value: counts.near },
+    { name: 'instances near the boundary (only gap ≥ −tolerance judged)', value: counts.near },
+    { name: 'instances with one small descent in ρ', value: counts.smallDescent },
   );
-  if (result.status === 'verified' && counts.uncertified > 0) {
-    return { ...result, status: 'inconclusive', summary: `${counts.uncertified} scalar optima failed their KKT certificate; the rest agree with the equivalence.` };
-  }
-  if (result.status === 'verified' && (counts.inside === 0 || counts.outside === 0)) {
-    return { ...result, status: 'inconclusive', summary: `Only one side of the equivalence was exercised (${counts.inside} inside, ${counts.outside} outside).` };
-  }
-  return result;
+  return withUnjudged(
+    result,
+    [{ name: 'scalar optima without a KKT certificate (either sign side at μ°, or a hole in the μ-grid)', count: counts.uncertified }],
+    [
+      { name: 'instances with ω* inside ±K', value: counts.inside, minimum: 1 },
+      { name: 'instances with ω* clearly outside ±K', value: counts.outside, minimum: 1 },
+    ],
+  );
 }
 
 /**

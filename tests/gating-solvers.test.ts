@@ -8,7 +8,7 @@ import { randomCorrelation, randomRationalCorrelation, rationalBlockCorrelation,
 import { Random } from '../src/data/random.ts';
 import { boundConstrainedQp, floatArithmetic, rationalArithmetic } from '../src/gating/active-set.ts';
 import { inScalarCone, inSignedScalarCone, rationalInScalarCone, rationalInSignedScalarCone, scalarConeMargin } from '../src/gating/cone.ts';
-import { coneFirstOrderResidual } from '../src/gating/cone-curve.ts';
+import { coneCurveSearch, coneCurveSides, coneFirstOrderResidual } from '../src/gating/cone-curve.ts';
 import { coneMultistart, coneStarts } from '../src/gating/cone-descent.ts';
 import { CONE_KKT_RTOL, coneQuadraticMax, rationalConeQuadraticMax } from '../src/gating/cone-qp.ts';
 import { gatingOptima, linearOptimum, rationalIsotropicOptima, scalarOptimum, splitIntoConeChannels, vectorOptimum, wpgdOptimum } from '../src/gating/optima.ts';
@@ -336,6 +336,32 @@ describe('optimal risks of the gating families', () => {
       // Any cone point bounds L*_scalar from above, so the multistart may tie but not win.
       expect(optimum.multistart!.gap).toBeGreaterThan(-1e-12 * (task.d + 10));
     }
+  });
+
+  it('general Σ: certificate covers both sign sides at μ', () => {
+    const random = new Random(13);
+    for (let trial = 0; trial < 4; trial++) {
+      const task = makeTask(rotatedCovariance(random, spreadEigenvalues(3, 3)), randomCorrelation(random, 5), 0.3);
+      const optimum = scalarOptimum(task, { starts: 0 });
+      const Q = shifted(task.correlation.Rn, optimum.mu);
+      const atMu = coneQuadraticMax(Q, task.correlation.r);
+      expect(optimum.certified).toBe(true);
+      expect(optimum.uncertifiedGridSides).toBe(0);
+      // The reported KKT report is the combined one, certified only when both sides are.
+      expect(optimum.kkt!.certified).toBe(atMu.sides.plus.kkt.certified && atMu.sides.minus.kkt.certified);
+      expect(optimum.kkt!.dualFeasibility).toBe(Math.max(atMu.sides.plus.kkt.dualFeasibility, atMu.sides.minus.kkt.dualFeasibility));
+    }
+  });
+
+  it('cone curve counts feasible sides that fail KKT', () => {
+    const task = makeTask(diagonalCovariance([0.5, 4]), blockCorrelation([2, 2], [0.8, -0.4]), 0.2);
+    const problem = landscapeProblem(task);
+    const sides = coneCurveSides(problem, 3);
+    const solution = coneQuadraticMax(shifted(task.correlation.Rn, 3), task.correlation.r);
+    const feasible = [solution.sides.plus, solution.sides.minus].filter((side) => side.feasible);
+    expect(sides.uncertifiedSides).toBe(feasible.filter((side) => !side.kkt.certified).length);
+    expect(sides.points.map((point) => point.sign)).toEqual(feasible.filter((side) => side.omega.length > 0).map((side) => side.sign));
+    expect(coneCurveSearch(problem).uncertifiedGridSides).toBe(0);
   });
 
   it('general Σ: the order L*_WPGD = L*_vec ≤ L*_scalar ≤ L*_lin', () => {

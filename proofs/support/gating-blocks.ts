@@ -3,6 +3,7 @@ import { q, showRational } from '../../src/algebra/rational-matrix.ts';
 import type { Json } from '../../src/claims/types.ts';
 import { rationalBlockCorrelation } from '../../src/data/instances.ts';
 import { exactIsotropic } from './gating-exact.ts';
+import { digitCount } from './gating-results.ts';
 
 /**
  * Exact block-model helpers for SCALAR-CORR (Σ = I): the BLOCK-OPT weights
@@ -65,4 +66,10 @@ export function blockOptima(instance: BlockInstance): BlockOptima {
 
 export function blockInstanceJson(instance: BlockInstance): Json {
   return { d: instance.d, sigma2: showRational(instance.sigma2), Sigma: 'I_d', sizes: instance.sizes, rho: instance.rho.map(showRational) };
+}
+
+/** Size key of a block instance for picking the smallest counterexample: prompt length, K, d, then digits of ρ and σ². */
+export function blockInstanceSize(instance: BlockInstance): number[] {
+  const total = instance.sizes.reduce((acc, size) => acc + size, 0);
+  return [total, instance.sizes.length, instance.d, digitCount([...instance.rho, instance.sigma2])];
 }

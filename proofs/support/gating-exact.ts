@@ -37,22 +37,6 @@ export function exactRisk(inputs: RiskInputs<Fraction>, omega: readonly Fraction
   return rationalReducedRisk(inputs, omega);
 }
 
-/** ω = u − v with u, v nonnegative and nondecreasing (positive and negative parts of the increments, summed). */
-export function rationalConeChannels(omega: readonly Fraction[]): { plus: Fraction[]; minus: Fraction[] } {
-  const plus: Fraction[] = [];
-  const minus: Fraction[] = [];
-  let up = q(0);
-  let down = q(0);
-  omega.forEach((value, i) => {
-    const step = value.sub(i === 0 ? q(0) : omega[i - 1]);
-    if (step.gt(0)) up = up.add(step);
-    else down = down.sub(step);
-    plus.push(up);
-    minus.push(down);
-  });
-  return { plus, minus };
-}
-
 export interface OneKkt {
   /** True when ω = 1 minimises L over W_scalar. */
   minimiser: boolean;

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { Random as RandomSource, type Random } from '../../src/data/random.ts';
 import { firstNonPositivePivot } from '../../src/gating/rational-definiteness.ts';
 import { makeTask, type Task } from '../../src/theory/risk.ts';
+import { digitCount } from './gating-results.ts';
 
 /**
  * Random instances for the gating claims: exact rational ones with Σ = I_d
@@ -137,6 +138,17 @@ export function rationalInstanceJson(instance: RationalIsotropicInstance): Json 
   return base;
 }
 
+/** Size key of an exact instance for picking the smallest counterexample: n, d, then digits of R and σ². */
+export function rationalInstanceSize(instance: RationalIsotropicInstance): number[] {
+  return [instance.R.length - 1, instance.d, digitCount([...instance.R.flat(), instance.sigma2])];
+}
+
+/** Size key of a float64 instance: n, d, then log₁₀ κ(Σ). */
+export function generalInstanceSize(instance: GeneralInstance): number[] {
+  const eigenvalues = instance.task.covariance.eigenvalues;
+  return [instance.task.n, instance.task.d, Math.log10(Math.max(...eigenvalues) / Math.min(...eigenvalues))];
+}
+
 /** Builds the float64 task of an exact instance (Σ = I_d). */
 export function isotropicTaskOf(instance: RationalIsotropicInstance): Task {
   const correlation: Correlation =
@@ -165,7 +177,8 @@ export interface GeneralInstanceSpec {
   /**
    * 0: random R, 1: low-rank random R, 2: block model with ρ ∈ [−1, 1],
    * 3: equal blocks with nondecreasing ρ ∈ [0, 1], 4: equal blocks with
-   * nonincreasing ρ ∈ [0, 1], 5: single task R = 1 1ᵀ.
+   * nonincreasing ρ ∈ [0, 1], 5: single task R = 1 1ᵀ, 6: equal blocks with
+   * nondecreasing ρ ∈ [0, 1] except one descent of 10^{log10Descent}.
    */
   kind: number;
   d: number;
@@ -175,6 +188,8 @@ export interface GeneralInstanceSpec {
   sigma2: number;
   /** Seed of the eigenvectors, the inner eigenvalues and R. */
   seed: number;
+  /** Kind 6 only: log₁₀ of the one descent ρ_k − ρ_{k+1} > 0. */
+  log10Descent?: number;
 }
 
 export const generalInstanceArbitrary: fc.Arbitrary<GeneralInstanceSpec> = fc.record({
@@ -186,6 +201,21 @@ export const generalInstanceArbitrary: fc.Arbitrary<GeneralInstanceSpec> = fc.re
   log10Condition: fc.integer({ min: 1, max: Math.round(Math.log10(MAX_GATING_CONDITION)) }),
   sigma2: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+/**
+ * Kind 6 instances: equal blocks whose ρ has one small descent of 10^{-1} down
+ * to 10^{-7}, so that ω* lies just outside the cone and the gap
+ * L*_scalar − L*_WPGD is small.
+ */
+export const smallDescentInstanceArbitrary: fc.Arbitrary<GeneralInstanceSpec> = fc.record({
+  kind: fc.constant(6),
+  d: fc.integer({ min: 2, max: 5 }),
+  n: fc.integer({ min: 2, max: 7 }),
+  log10Condition: fc.integer({ min: 1, max: Math.round(Math.log10(MAX_GATING_CONDITION)) }),
+  sigma2: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  log10Descent: fc.double({ min: -7, max: -1, noNaN: true }),
 });
 
 /** Draws the numbers of one float64 instance from `random`. */
@@ -232,6 +262,16 @@ export function generalInstance(spec: GeneralInstanceSpec): GeneralInstance {
       const rho = sizes.map(() => random.uniform()).sort((a, b) => (increasing ? a - b : b - a));
       const kind = increasing ? 'equal blocks, ρ nondecreasing' : 'equal blocks, ρ nonincreasing';
       return { kind, task: makeTask(covariance, blockCorrelation(sizes, rho), sigma2), sizes, rho };
+    }
+    case 6: {
+      const m = n % 2 === 0 ? 2 : 1;
+      const sizes = new Array<number>(Math.max(2, Math.floor(n / m))).fill(m);
+      const descent = 10 ** (spec.log10Descent ?? -1);
+      // Sorted ρ in [descent, 1], then one adjacent pair is made to fall by exactly `descent`.
+      const rho = sizes.map(() => descent + (1 - descent) * random.uniform()).sort((a, b) => a - b);
+      const k = random.integer(0, sizes.length - 2);
+      rho[k + 1] = rho[k] - descent;
+      return { kind: 'equal blocks, ρ nondecreasing but one small descent', task: makeTask(covariance, blockCorrelation(sizes, rho), sigma2), sizes, rho };
     }
     default:
       return { kind: 'single task', task: makeTask(covariance, blockCorrelation([n], [1]), sigma2), sizes: [n], rho: [1] };

@@ -2,7 +2,7 @@ import { InputError } from '../core/errors.ts';
 import { curveInterval, fixedPointMu } from '../optim/curve.ts';
 import { gradientAt, landscapePoint, type LandscapeProblem } from '../optim/landscape.ts';
 import { bracketedRoot, goldenSectionMax } from '../optim/scalar.ts';
-import { coneQuadraticMax, type ConeSide, type KktReport } from './cone-qp.ts';
+import { coneQuadraticMax, type ConeSide, type ConeSolution, type KktReport } from './cone-qp.ts';
 
 /**
  * Scalar-gating optimum for general Σ ≻ 0: a global search over one number μ.
@@ -56,17 +56,41 @@ export const DEFAULT_CONE_GRID = 240;
 export interface ConeCurveSearchResult {
   interval: { low: number; high: number };
   gridPoints: number;
+  /**
+   * Grid points (μ, side) where a feasible side failed its KKT test. Such a side
+   * has no point on the curve there, so a minimum near it can be missed.
+   */
+  uncertifiedGridSides: number;
   /** Refined local minima over μ, lowest risk first, both sides together. */
   candidates: ConeCurvePoint[];
   best: ConeCurvePoint;
 }
 
-/** Solves the cone program for Q = R_n + μI and evaluates L and F(ω) − μ at each feasible side's maximiser. */
-export function coneCurvePoints(problem: LandscapeProblem, mu: number): ConeCurvePoint[] {
+/** Solves the cone program max_K (ωᵀr)²/(ωᵀQω) for Q = R_n + μI; its kkt is certified only when both sign sides are. */
+export function coneProgramAt(problem: LandscapeProblem, mu: number): ConeSolution {
   const Rn = problem.task.correlation.Rn;
   const Q = Rn.map((row, i) => row.map((value, j) => (i === j ? value + mu : value)));
-  const solution = coneQuadraticMax(Q, problem.r);
-  return [solution.sides.plus, solution.sides.minus].filter((side) => side.feasible && side.omega.length > 0).map((side) => curvePointOf(problem, mu, side));
+  return coneQuadraticMax(Q, problem.r);
+}
+
+/**
+ * Evaluates L and F(ω) − μ at each feasible side's maximiser of the cone
+ * program at μ, and counts the feasible sides that failed their KKT test. A
+ * failed side still yields a point when the solver returned one (its kkt
+ * records the failure), but a side that ended at δ̂ = 0 yields none, so a search over μ cannot see it.
+ */
+export function coneCurveSides(problem: LandscapeProblem, mu: number): { points: ConeCurvePoint[]; uncertifiedSides: number } {
+  const solution = coneProgramAt(problem, mu);
+  const feasible = [solution.sides.plus, solution.sides.minus].filter((side) => side.feasible);
+  return {
+    points: feasible.filter((side) => side.omega.length > 0).map((side) => curvePointOf(problem, mu, side)),
+    uncertifiedSides: feasible.filter((side) => !side.kkt.certified).length,
+  };
+}
+
+/** Returns the curve points of coneCurveSides, without the count of uncertified sides. */
+export function coneCurvePoints(problem: LandscapeProblem, mu: number): ConeCurvePoint[] {
+  return coneCurveSides(problem, mu).points;
 }
 
 function curvePointOf(problem: LandscapeProblem, mu: number, side: ConeSide): ConeCurvePoint {
@@ -93,14 +117,17 @@ export function coneCurveSearch(problem: LandscapeProblem, options: ConeCurveSea
   const interval = curveInterval(problem.lambda, problem.c);
   const { low, high } = interval;
   if (!(high > low * (1 + 1e-12))) {
-    const candidates = coneCurvePoints(problem, 0.5 * (low + high)).sort((p, q) => p.risk - q.risk);
-    return { interval, gridPoints: 1, candidates, best: candidates[0] };
+    const sides = coneCurveSides(problem, 0.5 * (low + high));
+    const candidates = sides.points.sort((p, q) => p.risk - q.risk);
+    return { interval, gridPoints: 1, uncertifiedGridSides: sides.uncertifiedSides, candidates, best: candidates[0] };
   }
   const gridPoints = Math.max(3, Math.floor(options.gridPoints ?? DEFAULT_CONE_GRID));
   const logLow = Math.log(low);
   const logSpacing = (Math.log(high) - logLow) / (gridPoints - 1);
   const grid = Array.from({ length: gridPoints }, (_, i) => (i === gridPoints - 1 ? high : Math.exp(logLow + i * logSpacing)));
-  const values = grid.map((mu) => coneCurvePoints(problem, mu));
+  const sides = grid.map((mu) => coneCurveSides(problem, mu));
+  const values = sides.map((side) => side.points);
+  const uncertifiedGridSides = sides.reduce((total, side) => total + side.uncertifiedSides, 0);
   const candidates: ConeCurvePoint[] = [];
   for (const sign of [1, -1] as const) {
     const risks = values.map((points) => points.find((point) => point.sign === sign)?.risk ?? Infinity);
@@ -115,7 +142,7 @@ export function coneCurveSearch(problem: LandscapeProblem, options: ConeCurveSea
   }
   candidates.sort((p, q) => p.risk - q.risk);
   const distinct = candidates.filter((point, k) => !candidates.slice(0, k).some((other) => other.sign === point.sign && Math.abs(other.mu - point.mu) <= 1e-9 * point.mu));
-  return { interval, gridPoints, candidates: distinct, best: distinct[0] };
+  return { interval, gridPoints, uncertifiedGridSides, candidates: distinct, best: distinct[0] };
 }
 
 /** Runs golden section on log μ for one side, then takes the root of F(ω_K(μ)) − μ when a bracket contains a + → − change. */

@@ -7,7 +7,7 @@ import { curveProblem, globalCurveSearch, type CurveSearchOptions } from '../opt
 import { landscapeProblem } from '../optim/landscape.ts';
 import { isotropicOptimum, isotropicScale } from '../theory/isotropic.ts';
 import { nullRisk, reducedRisk, type Task } from '../theory/risk.ts';
-import { coneCurveSearch, coneFirstOrderResidual, type ConeCurvePoint, type ConeCurveSearchOptions } from './cone-curve.ts';
+import { coneCurveSearch, coneFirstOrderResidual, coneProgramAt, type ConeCurvePoint, type ConeCurveSearchOptions } from './cone-curve.ts';
 import { coneMultistart, coneStarts, type ConeDescentResult } from './cone-descent.ts';
 import { coneQuadraticMax, rationalConeQuadraticMax, type KktReport, type RationalConeSolution } from './cone-qp.ts';
 import { rationalIsPositiveSemidefinite } from './rational-definiteness.ts';
@@ -120,14 +120,21 @@ export interface ScalarOptimum extends WeightOptimum {
   /** Sign of ωᵀr at omega (omega ∈ K); 0 when r = 0. */
   sign: 1 | -1 | 0;
   /**
-   * Σ = sI: the cone QP passed its KKT test, which certifies the global optimum.
-   * General Σ: the QP at μ passed its KKT test and omega satisfies the first-order
-   * KKT conditions of L over K (residual ≤ SCALAR_FIRST_ORDER_RTOL). Global
-   * optimality then rests on the μ-grid.
+   * Σ = sI: the cone QP passed its KKT test on both sign sides, which certifies
+   * the global optimum. General Σ: the QP at μ passed its KKT test on both sign
+   * sides (the winning side alone is not enough, because the search compares the
+   * sides) and omega satisfies the first-order KKT conditions of L over K
+   * (residual ≤ SCALAR_FIRST_ORDER_RTOL). Global optimality then rests on the μ-grid.
    */
   certified: boolean;
+  /**
+   * General Σ: grid points (μ, side) of the μ-search where a feasible side failed
+   * its KKT test; 0 for Σ = sI and r = 0. Not part of `certified`, but a nonzero
+   * count means the search had holes.
+   */
+  uncertifiedGridSides: number;
   method: 'isotropic cone QP' | 'μ-search over cone QPs' | 'r = 0: every ω is optimal';
-  /** KKT report of the cone QP at μ. */
+  /** KKT report of the cone QP at μ, both sign sides combined (residuals of the worse side). */
   kkt?: KktReport;
   /** First-order KKT residual of L over K at omega (see coneFirstOrderResidual). */
   firstOrderResidual: number;
@@ -152,7 +159,7 @@ export const SCALAR_FIRST_ORDER_RTOL = 1e-8;
 export function scalarOptimum(task: Task, options: ScalarOptimumOptions = {}): ScalarOptimum {
   const n = task.n;
   if (task.correlation.r.every((value) => value === 0)) {
-    return { risk: nullRisk(task), omega: new Array<number>(n).fill(1), mu: NaN, sign: 0, certified: true, method: 'r = 0: every ω is optimal', firstOrderResidual: 0 };
+    return { risk: nullRisk(task), omega: new Array<number>(n).fill(1), mu: NaN, sign: 0, certified: true, uncertifiedGridSides: 0, method: 'r = 0: every ω is optimal', firstOrderResidual: 0 };
   }
 
   const problem = landscapeProblem(task);
@@ -167,6 +174,7 @@ export function scalarOptimum(task: Task, options: ScalarOptimumOptions = {}): S
       mu,
       sign: solution.sign,
       certified: solution.kkt.certified,
+      uncertifiedGridSides: 0,
       method: 'isotropic cone QP',
       kkt: solution.kkt,
       firstOrderResidual: coneFirstOrderResidual(problem, solution.omega),
@@ -176,14 +184,16 @@ export function scalarOptimum(task: Task, options: ScalarOptimumOptions = {}): S
   const search = coneCurveSearch(problem, options);
   const best = search.best;
   const firstOrderResidual = coneFirstOrderResidual(problem, best.omega);
+  const atBest = coneProgramAt(problem, best.mu);
   const result: ScalarOptimum = {
     risk: reducedRisk(task, best.omega),
     omega: best.omega,
     mu: best.mu,
     sign: best.sign,
-    certified: best.kkt.certified && firstOrderResidual <= SCALAR_FIRST_ORDER_RTOL,
+    certified: best.kkt.certified && atBest.kkt.certified && firstOrderResidual <= SCALAR_FIRST_ORDER_RTOL,
+    uncertifiedGridSides: search.uncertifiedGridSides,
     method: 'μ-search over cone QPs',
-    kkt: best.kkt,
+    kkt: atBest.kkt,
     firstOrderResidual,
     candidates: search.candidates,
   };
