@@ -31,6 +31,9 @@ const EXPECTED_VERDICTS: Record<string, Record<string, string>> = {
   'W-SCALAR': { 'gates-in-unit-interval': 'needed', construction: 'not probed' },
   'W-VEC': { 'two-label-channels': 'needed', construction: 'not probed' },
   'KEY-VEC-ISOTROPIC': { isotropic: 'needed', gaussian: 'not probed', construction: 'not probed' },
+  'TRAINED-GLA': { 'delimiter-gates': 'needed', 'block-model': 'not probed', 'one-layer': 'not probed' },
+  'CONTENT-GATES': { 'content-gate': 'not probed', instance: 'not probed' },
+  DEPTH: { 'delimiter-gates': 'not probed', instance: 'not probed' },
 };
 
 describe('claims at quick effort', () => {

@@ -17,6 +17,9 @@ import { claim as gateBeatsLinear } from '../../proofs/GATE-BEATS-LINEAR.ts';
 import { claim as wScalar } from '../../proofs/W-SCALAR.ts';
 import { claim as wVec } from '../../proofs/W-VEC.ts';
 import { claim as keyVecIsotropic } from '../../proofs/KEY-VEC-ISOTROPIC.ts';
+import { claim as trainedGla } from '../../proofs/TRAINED-GLA.ts';
+import { claim as contentGates } from '../../proofs/CONTENT-GATES.ts';
+import { claim as depth } from '../../proofs/DEPTH.ts';
 import type { Claim } from './types.ts';
 
 /** Every claim the toolkit encodes, in report order. */
@@ -40,5 +43,8 @@ export const CLAIMS: readonly Claim[] = [
   wScalar,
   wVec,
   keyVecIsotropic,
+  trainedGla,
+  contentGates,
+  depth,
 ];
 
