@@ -9,13 +9,15 @@ if (!existsSync(path)) {
 }
 const report = JSON.parse(readFileSync(path, 'utf8'));
 const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+const failed = (report.numFailedTests ?? 0) + countFilesFailedWithoutTests(report);
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 
-// A suite that failed to load has no failed tests of its own; count it once.
-function countSuitesWithFailedTests(json) {
+// A test file that failed to load has no failed tests of its own; count it once.
+// numFailedTestSuites is no help here: it counts every describe block on the
+// path of a failing test as well as the file.
+function countFilesFailedWithoutTests(json) {
   return (json.testResults ?? []).filter(
-    (suite) => suite.status === 'failed' && (suite.assertionResults ?? []).some((test) => test.status === 'failed'),
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
   ).length;
 }
