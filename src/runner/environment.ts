@@ -11,10 +11,10 @@ export function toolPackage(): { name: string; version: string } {
   return { name: parsed.name, version: parsed.version };
 }
 
-/** Installed versions of the packages whose arithmetic the results depend on, plus Node.js. */
+/** Installed versions of the packages whose arithmetic or figures the results depend on, plus Node.js. */
 export function dependencyVersions(): Record<string, string> {
   const versions: Record<string, string> = { node: process.versions.node };
-  for (const name of ['mathjs', 'ml-matrix', 'fast-check', 'nerdamer', 'pure-rand']) {
+  for (const name of ['mathjs', 'ml-matrix', 'fast-check', 'nerdamer', 'pure-rand', 'quadprog', 'vega', 'vega-lite']) {
     versions[name] = installedVersion(name);
   }
   return versions;
