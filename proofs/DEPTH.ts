@@ -56,12 +56,14 @@ function depthCheck(context: CheckContext): CheckResult {
   const oneLayerVerdict = floorVerdict(oneLayer.z);
   const diverged = models.filter((model) => model.run.diverged).map((model) => model.layers);
   const increases = steps.slice(0, 2).filter((step) => step.difference.z > INCREASE_Z);
+  // A rise the test prompts cannot resolve is not evidence of "no increase" either.
+  const unresolvedRises = steps.slice(0, 2).filter((step) => step.difference.mean > 0 && !(step.difference.z > INCREASE_Z));
   const decreased = steps[2].difference.z < DECREASE_Z;
   // The one-layer model is bound by L*_scalar (TRAINED-GLA); below it, confirmed on fresh prompts, the floor theorem fails.
   const confirmedBelow = oneLayerVerdict === 'below floor' && replayBelowFloor(task, models[0], bounds, 'scalar', floorSamples, checkSeeds(context, 'depth:replay').test).confirmed;
   const status: Status = confirmedBelow
     ? 'failed'
-    : diverged.length === 0 && oneLayerVerdict === 'reached' && increases.length === 0 && decreased
+    : diverged.length === 0 && oneLayerVerdict === 'reached' && increases.length === 0 && unresolvedRises.length === 0 && decreased
       ? 'verified'
       : 'inconclusive';
 
@@ -81,7 +83,7 @@ function depthCheck(context: CheckContext): CheckResult {
       ? `Test risk falls with depth on ${describeInstance(instance)} (${risks}); L = 3 minus L = 1 is ${round(steps[2].difference.mean, 4)} (z = ${round(steps[2].difference.z, 2)}).`
       : status === 'failed'
         ? `The one-layer model is below L*_scalar, also on fresh test prompts (z = ${round(oneLayer.z, 2)}): the one-layer floor fails.`
-        : `Depth was not shown to help (${risks}): ${inconclusiveReason(diverged, oneLayerVerdict, increases.map((step) => step.label), decreased)}.`;
+        : `Depth was not shown to help (${risks}): ${inconclusiveReason(diverged, oneLayerVerdict, increases.map((step) => step.label), unresolvedRises.map((step) => step.label), decreased)}.`;
   const caption =
     `${describeInstance(instance)}; scalar-gated GLAs with L = 1, 2, 3 layers trained like TRAINED-GLA (check seed ${context.seed}, training seed ${seeds.train}, ` +
     `test seed ${seeds.test}, ${testSamples} common test prompts). Points: paired estimates against the WPGD predictor of L*_scalar; bars: ±1.96 standard errors; dashed: L*_scalar.`;
@@ -99,12 +101,13 @@ function depthCheck(context: CheckContext): CheckResult {
       models: models.map((model, m) => ({ ...(modelJson(model, evaluations[m]) as object), seconds: round(model.seconds, 3) }) as Json),
       differences: steps.map((step) => ({ step: step.label, mean: round(step.difference.mean, 5), standardError: round(step.difference.standardError, 3), z: round(step.difference.z, 3) })),
       decision:
-        `Verified when L = 3 is below L = 1 with paired z < ${DECREASE_Z}, no deeper model is above the one before it with z > ${INCREASE_Z}, and the one-layer model reaches L*_scalar ` +
+        `Verified when L = 3 is below L = 1 with paired z < ${DECREASE_Z}, no deeper model has a higher risk estimate than the one before it (a rise with z > ${INCREASE_Z} is called unconverged, a smaller one unresolved), and the one-layer model reaches L*_scalar ` +
         `(paired z in [${BELOW_FLOOR_Z}, ${NOT_REACHED_Z}] on the first ${floorSamples} test prompts, the test size of TRAINED-GLA). A deeper model that is worse did not converge (a layer with W_q = 0 is the identity, so the optimum cannot get worse): ` +
         'inconclusive, never a refutation. Failed only when the one-layer model goes below L*_scalar.',
     },
     caveats: [
       'Each depth continues the trained model one layer shallower, with one layer on top that starts as the identity (W_q = 0): a deeper model starts at the risk of the shallower one. ' +
+        'When the continued model does worse than its start on the validation prompts (never the test prompts), the start is kept; the evidence lists both validation losses per depth. ' +
         'Deep models trained from random weights on the same budget were less reliable in our runs: some diverged early, and a 3-layer model often ended above the 2-layer one.',
       'An L-layer GLA is a polynomial of degree 3^L in its inputs, so a deep model can make very large errors on rare prompts (an example with |x_i| near 5 on d = 2); such prompts widen the standard errors of its risk and of the paired differences, and when they dominate the check is inconclusive.',
       `Training prompts per model (a continued model adds its own to those of the model it starts from): ${models.map((model) => `L = ${model.layers}: ${model.run.steps * model.budget.batchSize}`).join(', ')}.`,
@@ -113,11 +116,15 @@ function depthCheck(context: CheckContext): CheckResult {
   };
 }
 
-function inconclusiveReason(diverged: readonly number[], oneLayerVerdict: string, increases: readonly string[], decreased: boolean): string {
+// NOTE: at quick effort (d = 2, short training) a deeper model sometimes makes
+// rare, very large errors, and the check then ends inconclusive on some seeds
+// (seed 1 among them); the standard instance shows the decrease clearly.
+function inconclusiveReason(diverged: readonly number[], oneLayerVerdict: string, increases: readonly string[], rises: readonly string[], decreased: boolean): string {
   const reasons: string[] = [];
   if (diverged.length > 0) reasons.push(`training diverged for L = ${diverged.join(', ')}`);
   if (oneLayerVerdict !== 'reached') reasons.push(`the one-layer model is ${oneLayerVerdict}`);
   if (increases.length > 0) reasons.push(`a deeper model is worse (${increases.join(', ')}), so its training did not converge`);
+  if (rises.length > 0) reasons.push(`the risk estimate rises (${rises.join(', ')} is positive) by less than the test prompts resolve, so "no increase" is not shown`);
   if (!decreased) reasons.push('L = 3 is not significantly below L = 1');
   return reasons.join('; ');
 }

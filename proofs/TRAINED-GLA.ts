@@ -102,7 +102,7 @@ function trainedFloorsCheck(context: CheckContext): CheckResult {
     trainingCurveFigure(
       models.map((model) => ({ family: model.family, curve: model.run.curve })),
       bounds,
-      `Training curves: mean minibatch loss per window of ${Math.max(1, Math.floor(models[0].budget.steps / 100))} steps, with L*_lin, L*_scalar and L*_vec as dashed rules. ${caption}`,
+      `Training curves: mean minibatch loss per window of ${Math.max(1, Math.floor(models[0].budget.steps / 100))} steps, with L*_lin, L*_scalar and L*_vec as dashed rules in the colour of their family. The y axis is cut to a band around the floors, so early losses above it are drawn on the top edge. ${caption}`,
     ),
   ];
   const details: { [key: string]: Json } = {

@@ -4,7 +4,9 @@ import type { Task } from '../../src/theory/risk.ts';
 import { BOUND_NAMES, type BoundName, type FamilyBound } from '../../src/training/bounds.ts';
 import { pairedDifference, pairedRisk, plainRisk, testLosses, type PairedDifference, type PairedRisk, type TestLosses } from '../../src/training/evaluate.ts';
 import type { TrainableGate } from '../../src/training/model.ts';
-import { trainWithRestarts } from '../../src/training/restarts.ts';
+import { Random } from '../../src/data/random.ts';
+import { stackIdentityLayers } from '../../src/training/model.ts';
+import { trainWithRestarts, validationLoss } from '../../src/training/restarts.ts';
 import { trainModel, type TrainingRun } from '../../src/training/train.ts';
 import { claimTrainingConfig, testSampleCount, trainingBudget, type TrainingBudget } from './training-setup.ts';
 
@@ -32,6 +34,12 @@ export interface TrainedModel extends ModelRequest {
   /** Validation loss of each random start after its pilot steps, and the start kept (absent for a continued model). */
   pilotLosses?: number[];
   chosenStart?: number;
+  /**
+   * A continued model only: validation losses of the continued run and of its
+   * start (the shallower model with an identity layer on top), and whether the
+   * start was kept because continuing made it worse.
+   */
+  continuation?: { continuedLoss: number; startLoss: number; keptStart: boolean };
   budget: TrainingBudget;
   seconds: number;
 }
@@ -78,8 +86,19 @@ export function trainModels(
     const config = claimTrainingConfig(request.family, request.layers, budgets[m], seeds.train + 100 * m);
     const report = (fraction: number) => progress(span[0] + ((span[1] - span[0]) * (base + fraction * costs[m])) / total);
     if (stack && m > 0) {
-      const run = trainModel(task, config, report, trained[m - 1].run.model);
-      trained.push({ ...request, run, budget: budgets[m], seconds: (performance.now() - started) / 1000 });
+      // Keep whichever of the continued run and its start does better on the
+      // validation prompts: the start computes the shallower model's function
+      // exactly, so a continuation that made it worse is not the best L-layer
+      // model training found. The test prompts never enter this choice.
+      const previous = trained[m - 1].run.model;
+      const continued = trainModel(task, config, report, previous);
+      const { validationSamples } = budgets[m];
+      const continuedLoss = validationLoss(task, continued.model, validationSamples, seeds.validation);
+      const startLoss = validationLoss(task, previous, validationSamples, seeds.validation);
+      const keptStart = !(continuedLoss <= startLoss);
+      const extra = request.layers - previous.shape.spec.layers;
+      const run = keptStart ? { ...continued, model: stackIdentityLayers(previous, extra, new Random(config.seed)) } : continued;
+      trained.push({ ...request, run, continuation: { continuedLoss, startLoss, keptStart }, budget: budgets[m], seconds: (performance.now() - started) / 1000 });
     } else {
       const { starts, pilotSteps, validationSamples } = budgets[m];
       const run = trainWithRestarts(task, config, { starts, pilotSteps, validationSamples, validationSeed: seeds.validation }, report);
@@ -180,6 +199,9 @@ export function modelJson(model: TrainedModel, evaluation: ModelEvaluation): Jso
     trainingPrompts: model.budget.steps * model.budget.batchSize,
     diverged: model.run.diverged,
     clippedSteps: model.run.clippedSteps,
+    ...(model.continuation
+      ? { continuation: { continuedValidationLoss: round(model.continuation.continuedLoss, 5), startValidationLoss: round(model.continuation.startLoss, 5), keptStart: model.continuation.keptStart } }
+      : {}),
     ...(model.pilotLosses ? { startValidationLosses: model.pilotLosses.map((loss) => round(loss, 5)), chosenStart: model.chosenStart ?? 0 } : {}),
     plain: { mean: round(evaluation.plain.mean, 6), standardError: round(evaluation.plain.standardError, 3), samples: evaluation.plain.samples },
     plainZ: Object.fromEntries(BOUND_NAMES.map((name) => [name, round(evaluation.plainZ[name], 3)])),

@@ -79,7 +79,7 @@ const VERDICT_LABEL: Record<HypothesisRecord['verdict'], string> = {
 function renderHypotheses(hypotheses: readonly HypothesisRecord[]): string[] {
   const rows = hypotheses.map((hypothesis) => {
     const violated = hypothesis.violation ?? '—';
-    const instances = hypothesis.instances === undefined ? '' : ` (${hypothesis.instances} instances)`;
+    const instances = hypothesis.instances === undefined ? '' : ` (${hypothesis.instances} instance${hypothesis.instances === 1 ? '' : 's'})`;
     return `| **${hypothesis.id}** | ${escapeCell(hypothesis.statement)} | ${escapeCell(violated)} | ${VERDICT_LABEL[hypothesis.verdict]}${instances} | ${escapeCell(hypothesis.summary)} |`;
   });
   const lines = [

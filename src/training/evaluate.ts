@@ -103,7 +103,9 @@ export function pairedDifference(a: Float64Array, b: Float64Array): PairedDiffer
   const accumulator = new MeanAccumulator();
   for (let s = 0; s < a.length; s++) accumulator.add(a[s] - b[s]);
   const { mean, standardError, samples } = accumulator.estimate();
-  return { mean, standardError, z: mean / standardError, samples };
+  // Identical losses (a model compared with itself) give 0/0: no difference, z = 0.
+  const z = mean === 0 && standardError === 0 ? 0 : mean / standardError;
+  return { mean, standardError, z, samples };
 }
 
 /**
