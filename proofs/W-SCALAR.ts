@@ -144,8 +144,9 @@ function coneReachedCheck(context: CheckContext): CheckResult {
         .map(([name]) => name);
     },
   });
+  const labels: Record<string, string> = { zeros: 'some ω_i = 0', ties: 'ties ω_i = ω_{i+1}', aboveOne: 'ω_n > 1', exactlyOne: 'ω_n = 1' };
   const coverage: Metric[] = ['zeros', 'ties', 'aboveOne', 'exactlyOne'].map((tag) => ({
-    name: `targets with ${tag}`,
+    name: `targets with ${labels[tag]}`,
     value: summary.tags[tag] ?? 0,
     threshold: 1,
     comparison: '>=',

@@ -53,8 +53,9 @@ function anyTargetReachedCheck(context: CheckContext): CheckResult {
       return tags;
     },
   });
+  const labels: Record<string, string> = { 'outside ±cone': 'ω and −ω both outside the cone', 'both signs': 'entries of both signs', zeros: 'some ω_i = 0' };
   const coverage: Metric[] = ['outside ±cone', 'both signs', 'zeros'].map((tag) => ({
-    name: `targets with ${tag}`,
+    name: `targets with ${labels[tag]}`,
     value: summary.tags[tag] ?? 0,
     threshold: 1,
     comparison: '>=',
