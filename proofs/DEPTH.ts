@@ -117,8 +117,8 @@ function depthCheck(context: CheckContext): CheckResult {
 }
 
 // NOTE: at quick effort (d = 2, short training) a deeper model sometimes makes
-// rare, very large errors, and the check then ends inconclusive on some seeds
-// (seed 1 among them); the standard instance shows the decrease clearly.
+// rare, very large errors, and the check then ends inconclusive (2 of seeds
+// 1–8 when last measured); the standard instance shows the decrease clearly.
 function inconclusiveReason(diverged: readonly number[], oneLayerVerdict: string, increases: readonly string[], rises: readonly string[], decreased: boolean): string {
   const reasons: string[] = [];
   if (diverged.length > 0) reasons.push(`training diverged for L = ${diverged.join(', ')}`);
