@@ -64,6 +64,27 @@ describe('verify command', () => {
     expect(result.stderr).not.toContain('    at ');
   });
 
+  it('rejects an --out that is a file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cli-'));
+    writeFileSync(join(folder, 'plain-file'), '');
+    const result = await verify(['--out', join(folder, 'plain-file')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--out is a file, not a folder');
+  });
+
+  it('names every unknown claim id', async () => {
+    const result = await verify(['--claim', 'NOPE', '--claim', 'ALSO-NOPE']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('got NOPE, ALSO-NOPE');
+  });
+
+  it('accepts the effort in any letter case', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-'));
+    const result = await verify(['--claim', 'SCALE', '--effort', 'QUICK', '--out', out]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).effort).toBe('quick');
+  });
+
   it('lists the claim ids', async () => {
     const result = await verify(['--list']);
     expect(result.code).toBe(0);

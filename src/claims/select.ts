@@ -5,10 +5,9 @@ import type { Claim } from './types.ts';
 export function selectClaims(ids: readonly string[], claims: readonly Claim[]): Claim[] {
   if (ids.length === 0) return [...claims];
   const known = new Map(claims.map((claim) => [claim.id.toUpperCase(), claim]));
-  for (const id of ids) {
-    if (!known.has(id.toUpperCase())) {
-      throw new InputError('--claim', 'names no known claim', id, `use one of: ${claims.map((claim) => claim.id).join(', ')}`);
-    }
+  const unknown = ids.filter((id) => !known.has(id.toUpperCase()));
+  if (unknown.length > 0) {
+    throw new InputError('--claim', unknown.length === 1 ? 'names no known claim' : 'names claims that do not exist', unknown.join(', '), `use one of: ${claims.map((claim) => claim.id).join(', ')}`);
   }
   const requested = new Set(ids.map((id) => id.toUpperCase()));
   return claims.filter((claim) => requested.has(claim.id.toUpperCase()));

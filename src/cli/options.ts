@@ -2,11 +2,13 @@ import { InvalidArgumentError } from 'commander';
 import type { Effort } from '../claims/types.ts';
 import { EFFORTS } from '../claims/effort.ts';
 
+/** Parses --effort in any letter case, as --claim is. */
 export function parseEffort(value: string): Effort {
-  if (!(EFFORTS as readonly string[]).includes(value)) {
+  const effort = value.toLowerCase();
+  if (!(EFFORTS as readonly string[]).includes(effort)) {
     throw new InvalidArgumentError(`effort "${value}" is not one of ${EFFORTS.join(', ')}.`);
   }
-  return value as Effort;
+  return effort as Effort;
 }
 
 export function parseSeed(value: string): number {

@@ -20,6 +20,7 @@ export function prepareOutputFolder(path: string): string {
     existing = dirname(existing);
   }
   if (!statSync(existing).isDirectory()) {
+    if (existing === folder) throw new InputError('--out', 'is a file, not a folder', existing, 'pass a folder path, or a path that does not exist yet');
     throw new InputError('--out', 'is inside a file, not a folder', existing, 'pass a folder path whose parents are folders');
   }
   try {
