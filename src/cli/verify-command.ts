@@ -48,7 +48,8 @@ export function verifyCommand(): Command {
 
 async function runVerify(flags: VerifyFlags): Promise<void> {
   if (flags.list) {
-    for (const claim of CLAIMS) process.stdout.write(`${claim.id.padEnd(12)} ${claim.title}\n`);
+    const width = Math.max(...CLAIMS.map((claim) => claim.id.length));
+    for (const claim of CLAIMS) process.stdout.write(`${claim.id.padEnd(width)}  ${claim.title}\n`);
     return;
   }
   let run: RunRecord;
