@@ -2,6 +2,7 @@ import { rationalField } from '../src/algebra/field.ts';
 import { rationalToNumbers, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
 import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
+import { isserlisRiskCheck } from './support/risk-symbolic.ts';
 import { offModelOutcome, PROBE_Z, type FeatureLaw } from './support/risk-probes.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json, Metric } from '../src/claims/types.ts';
@@ -247,6 +248,7 @@ function exactCheck(context: CheckContext): CheckResult {
 }
 
 const checks: Check[] = [
+  isserlisRiskCheck,
   {
     id: 'monte-carlo-features',
     kind: 'monte-carlo',
