@@ -2,6 +2,7 @@ import { rationalField } from '../src/algebra/field.ts';
 import { rationalToNumbers, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
 import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
+import { fourthMomentCheck } from './support/risk-lemmas.ts';
 import { isserlisRiskCheck } from './support/risk-symbolic.ts';
 import { offModelOutcome, PROBE_Z, type FeatureLaw } from './support/risk-probes.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
@@ -249,6 +250,7 @@ function exactCheck(context: CheckContext): CheckResult {
 
 const checks: Check[] = [
   isserlisRiskCheck,
+  fourthMomentCheck,
   {
     id: 'monte-carlo-features',
     kind: 'monte-carlo',
