@@ -290,7 +290,11 @@ function* offModelInstances(random: Random, features: FeatureLaw, count: number,
     const rows = Array.from({ length: n + 1 }, () => random.normalVector(n + 1));
     const factor = rows.map((row) => {
       const length = Math.hypot(...row);
-      const variance = features === 'gaussian' ? (random.uniform() < 0.5 ? 0.25 + 0.5 * random.uniform() : 1.5 + 2.5 * random.uniform()) : 1;
+      let variance = 1;
+      if (features === 'gaussian') {
+        // a variance in [1/4, 3/4] or in [3/2, 4], never near 1
+        variance = random.uniform() < 0.5 ? 0.25 + 0.5 * random.uniform() : 1.5 + 2.5 * random.uniform();
+      }
       return row.map((value) => (value / length) * Math.sqrt(variance));
     });
     const instance = { d, factor, sigma2: 0.5 * random.uniform(), P: randomMatrix(random, d, d), omega: random.normalVector(n), features };

@@ -32,7 +32,7 @@ function claimWith(hypotheses: Hypothesis[]): Claim {
 }
 
 describe('hypothesis probes', () => {
-  it('records each verdict, the reason of an unprobed hypothesis, and runs probes with their own seeds', async () => {
+  it('records verdicts, reasons and seeds', async () => {
     const seeds: number[] = [];
     const run = await verify({
       effort: 'quick',
@@ -53,7 +53,7 @@ describe('hypothesis probes', () => {
     expect(new Set(seeds).size).toBe(2);
   });
 
-  it('fails the claim when a probe throws or calls a hypothesis needed without a counterexample', async () => {
+  it('fails the claim on probe defects', async () => {
     for (const run of [
       () => {
         throw new Error('broken probe');
@@ -66,7 +66,7 @@ describe('hypothesis probes', () => {
     }
   });
 
-  it('writes the hypothesis table with the counterexample, and the figure next to the report', async () => {
+  it('writes hypothesis table and figure', async () => {
     const run = await verify({
       effort: 'quick',
       seed: 1,

@@ -20,12 +20,12 @@ export function anisotropicSpectrum(random: Random, d: number): Vector {
   return raw.map((value) => (value * d) / total);
 }
 
-/** A task with diagonal anisotropic Σ (trace d), the given R and σ². */
+/** Builds a task with diagonal anisotropic Σ (trace d), the given R and σ². */
 export function anisotropicTask(random: Random, d: number, correlation: Correlation, sigma2: number): Task {
   return makeTask(diagonalCovariance(anisotropicSpectrum(random, d)), correlation, sigma2);
 }
 
-/** A random full-rank correlation with r ≠ 0 for n examples. */
+/** Draws a random full-rank correlation with r ≠ 0 for n examples. */
 export function correlatedQuery(random: Random, n: number): Correlation {
   return randomCorrelation(random, n);
 }

@@ -37,7 +37,7 @@ function drawFeature(random: Random, law: FeatureLaw): number {
   return law === 'gaussian' ? random.normal() : random.uniform() < 0.5 ? -1 : 1;
 }
 
-/** One loss (y − xᵀ P Xᵀ (ω ⊙ y))² with features of unit variance drawn from `law` (so Σ = I). */
+/** Draws one loss (y − xᵀ P Xᵀ (ω ⊙ y))² with features of unit variance drawn from `law` (so Σ = I). */
 function sampleLoss(random: Random, instance: OffModelInstance): number {
   const { d, factor, sigma2, P, omega, features } = instance;
   const n = omega.length;

@@ -88,9 +88,10 @@ export function testSampleCount(trainingPrompts: number, parameters: number): nu
 export function trainingBudget(effort: Effort, stacked = false): TrainingBudget {
   const batchSize = byEffort(effort, { quick: 32, standard: 64, thorough: 64 });
   const fromScratch = byEffort(effort, { quick: 6000, standard: 16000, thorough: 32000 });
+  // At quick effort a continued model gets half the steps of a fresh one, because a quarter left deep models unconverged on half the seeds.
+  const continuedShare = effort === 'quick' ? 1 / 2 : 1 / 4;
   return {
-    // At quick effort a continued model gets half the steps of a fresh one: a quarter left deep models unconverged on half the seeds.
-    steps: stacked ? fromScratch / (effort === 'quick' ? 2 : 4) : fromScratch,
+    steps: stacked ? fromScratch * continuedShare : fromScratch,
     batchSize,
     starts: stacked ? 1 : byEffort(effort, { quick: 5, standard: 3, thorough: 3 }),
     pilotSteps: byEffort(effort, { quick: 1200, standard: 2000, thorough: 4000 }),

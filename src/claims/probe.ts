@@ -1,21 +1,21 @@
 import type { CheckContext, Json, ProbeResult } from './types.ts';
 
-/** What a probe saw on one instance that violates the hypothesis. */
+/** The outcome of a probe on one instance that violates the hypothesis. */
 export interface ProbeOutcome {
   /** The instance, as shown in the report. */
   input: Json;
   /** True when the claim's conclusion still holds on this instance. */
   holds: boolean;
-  /** Why the conclusion fails here (shown with the counterexample), or what was measured. */
+  /** The reason the conclusion fails here (shown with the counterexample), or the measured values. */
   note: string;
 }
 
 export interface ProbeSearch {
   /** Instances that violate the hypothesis, smallest first: the first failure is the smallest found. */
   instances: Iterable<ProbeOutcome>;
-  /** What was sampled, e.g. "anisotropic diagonal Σ, two blocks". */
+  /** The sampled instance class, e.g. "anisotropic diagonal Σ, two blocks". */
   sampled: string;
-  /** Why an instance that holds still does not prove the hypothesis redundant, or other caveats. */
+  /** Extra evidence for the report, such as the tolerance used. */
   details?: { [key: string]: Json };
 }
 

@@ -96,7 +96,7 @@ export interface Check {
 /** Whether dropping a hypothesis broke the conclusion on some sampled instance. */
 export type HypothesisVerdict = 'needed' | 'not shown needed';
 
-/** What a probe found when it sampled instances that violate one hypothesis. */
+/** The result of sampling instances that violate one hypothesis. */
 export interface ProbeResult {
   verdict: HypothesisVerdict;
   /** One sentence: what was sampled and what happened to the conclusion. */
@@ -110,7 +110,7 @@ export interface ProbeResult {
 
 /** Samples instances that violate one hypothesis (and keep the others) and tests the conclusion on them. */
 export interface HypothesisProbe {
-  /** How the hypothesis is violated, e.g. "unequal block sizes, ρ nondecreasing". */
+  /** The violation sampled, e.g. "unequal block sizes, ρ nondecreasing". */
   violation: string;
   run(context: CheckContext): ProbeResult | Promise<ProbeResult>;
 }

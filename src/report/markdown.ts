@@ -72,7 +72,7 @@ const VERDICT_LABEL: Record<HypothesisRecord['verdict'], string> = {
 };
 
 /**
- * The hypotheses with what each probe found when it sampled instances that
+ * Renders the hypotheses with what each probe found when it sampled instances that
  * violate that hypothesis alone: a table a reader takes in at a glance, then
  * the counterexample of every hypothesis shown needed.
  */

@@ -14,7 +14,7 @@ export interface CheckRecord extends CheckResult {
 export interface HypothesisRecord {
   id: string;
   statement: string;
-  /** How the probe violated the hypothesis; absent when no probe exists. */
+  /** The violation the probe sampled. Absent when no probe exists. */
   violation?: string;
   /**
    * `not probed` carries the reason in `summary`; `incomplete` when the run was
