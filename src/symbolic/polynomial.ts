@@ -191,6 +191,57 @@ export class Polynomial {
     return result;
   }
 
+  /** ∂/∂name, term by term. */
+  derivative(name: string): Polynomial {
+    const terms: Term[] = [];
+    for (const term of this.terms.values()) {
+      const index = term.powers.findIndex(([variable]) => variable === name);
+      if (index < 0) continue;
+      const exponent = term.powers[index][1];
+      const powers = exponent === 1 ? term.powers.filter((_, k) => k !== index) : term.powers.map((entry, k) => (k === index ? ([name, exponent - 1] as const) : entry));
+      terms.push({ powers, coefficient: rationalMul(term.coefficient, rational(exponent)) });
+    }
+    return Polynomial.fromTerms(terms);
+  }
+
+  /**
+   * Replaces each named variable by a polynomial (names not in the map stay),
+   * so identities can be checked at symbolic points such as P = s·adj(aΣ + bI).
+   */
+  substitute(values: ReadonlyMap<string, Polynomial>): Polynomial {
+    const collected: Term[] = [];
+    const powerCache = new Map<string, Polynomial>();
+    for (const term of this.terms.values()) {
+      const kept: Array<readonly [string, number]> = [];
+      let value = Polynomial.constant(1);
+      for (const [name, exponent] of term.powers) {
+        const replacement = values.get(name);
+        if (replacement === undefined) {
+          kept.push([name, exponent]);
+          continue;
+        }
+        const key = `${name}^${exponent}`;
+        let power = powerCache.get(key);
+        if (power === undefined) {
+          power = replacement.pow(exponent);
+          powerCache.set(key, power);
+        }
+        value = value.mul(power);
+      }
+      for (const product of value.mul(Polynomial.fromTerms([{ powers: kept, coefficient: term.coefficient }])).terms.values()) {
+        collected.push(product);
+      }
+    }
+    return Polynomial.fromTerms(collected);
+  }
+
+  /** The variables that occur, in ascending name order. */
+  variables(): string[] {
+    const names = new Set<string>();
+    for (const term of this.terms.values()) for (const [name] of term.powers) names.add(name);
+    return [...names].sort();
+  }
+
   isZero(): boolean {
     return this.terms.size === 0;
   }
