@@ -14,6 +14,7 @@ import { randomFloatInstance, randomMatrix, randomRationalRiskInstance, rotatedC
 import { matmul, maxAbs, transpose } from '../src/linalg/dense.ts';
 import { fieldRisk, fieldRiskFromCoefficients } from '../src/theory/risk-field.ts';
 import { rationalOptimalPreconditioner, rationalReducedRisk } from '../src/theory/risk-rational.ts';
+import { derivedPreconditionerCheck } from './support/pstar-symbolic.ts';
 import { makeTask, optimalPreconditioner, reducedRisk, risk, riskCoefficients, riskRoundingScale } from '../src/theory/risk.ts';
 
 /**
@@ -240,6 +241,7 @@ function zeroCorrelationCheck(context: CheckContext): CheckResult {
 }
 
 const checks: Check[] = [
+  derivedPreconditionerCheck,
   { id: 'symbolic-d2', kind: 'symbolic', title: 'd = 2, symbolic Σ, a, b, s: gradient zero at P*, Hessian 2(aΣ² + bΣ) ⊗ Σ ≻ 0', run: symbolicCheck },
   { id: 'exact', kind: 'exact', title: 'L(P*(ω), ω) equals the reduced risk exactly; ωᵀr = 0 gives P* = 0', run: exactCheck },
   { id: 'property', kind: 'property', title: 'float64: reduced risk at P*, and perturbations of P* raise the risk by tr(EᵀΣEM)', run: propertyCheck },
