@@ -5,6 +5,7 @@ import { byEffort } from '../src/claims/effort.ts';
 import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { lineAngle } from '../src/linalg/dense.ts';
 import { anisotropicTask, globalOptimum } from './support/landscape-probes.ts';
+import { blockOptimumSymbolicCheck } from './support/block-symbolic.ts';
 import { runProperty } from '../src/claims/property.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
@@ -154,6 +155,7 @@ function* anisotropicBlockInstances(random: Random, count: number): Generator<Pr
 }
 
 const checks: Check[] = [
+  blockOptimumSymbolicCheck,
   { id: 'exact', kind: 'exact', title: 'exact solve of (R_n + (d+1+σ²)I) ω = r equals the block formula up to a common factor', run: exactCheck },
   { id: 'property', kind: 'property', title: 'float64: block weights reach the isotropic optimum and nearby ω do not beat it', run: propertyCheck },
 ];

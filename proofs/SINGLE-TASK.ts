@@ -5,6 +5,7 @@ import { byEffort } from '../src/claims/effort.ts';
 import { searchProbe, type ProbeOutcome } from '../src/claims/probe.ts';
 import { lineAngle } from '../src/linalg/dense.ts';
 import { anisotropicTask, globalOptimum } from './support/landscape-probes.ts';
+import { singleTaskSymbolicCheck } from './support/block-symbolic.ts';
 import { runProperty } from '../src/claims/property.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Json } from '../src/claims/types.ts';
@@ -90,6 +91,7 @@ function propertyCheck(context: CheckContext): CheckResult {
 }
 
 const checks: Check[] = [
+  singleTaskSymbolicCheck,
   { id: 'exact', kind: 'exact', title: 'the general optimum is ∝ 1 and gives L* exactly (Sherman–Morrison) for many rational (n, d, σ²)', run: exactCheck },
   { id: 'property', kind: 'property', title: 'float64: no random ω has reduced risk below L*', run: propertyCheck },
 ];
