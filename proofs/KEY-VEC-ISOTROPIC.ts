@@ -37,6 +37,7 @@ import {
 import { describeKeyGainInstance, evaluateKeyGain, makeKeyGainInstance, searchKeyGain, SMALL_EIGENVALUES, LARGE_EIGENVALUE, wpgdMultistart } from './support/reach-key-search.ts';
 import { keyReachSides } from './support/reach-sides.ts';
 import { judgeCheck, ViolationLog } from './support/reach-verdict.ts';
+import { keyVectorDecouplingCheck } from './support/key-vector-symbolic.ts';
 
 /**
  * KEY-VEC-ISOTROPIC (derived beyond the paper): key-vector gating under
@@ -576,6 +577,7 @@ function* anisotropicInstances(): Generator<ProbeOutcome> {
 }
 
 const checks: Check[] = [
+  keyVectorDecouplingCheck,
   { id: 'monte-carlo-features', kind: 'monte-carlo', title: 'matrix-weighted risk formula vs Monte Carlo over Gaussian features (labels and query averaged exactly), 3 fixed instances', run: (context) => monteCarloCheck(context, 'features') },
   { id: 'monte-carlo-query', kind: 'monte-carlo', title: 'matrix-weighted risk formula vs Monte Carlo over sampled prompts and task vectors (query averaged exactly)', run: (context) => monteCarloCheck(context, 'query') },
   { id: 'exact-preconditioner', kind: 'exact', title: 'P* = Nᵀ M⁻¹ is the exact minimiser, the reduced risk is exact, and Ω_i = ω_i I gives RISK', run: exactPreconditionerCheck },
