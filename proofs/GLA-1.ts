@@ -5,6 +5,7 @@ import { compareScalar, ONE_LAYER_TOLERANCE } from './support/gla-float.ts';
 import { scalarIdentity, type IdentityCase } from './support/gla-identities.ts';
 import { exactIdentityCheck, floatIdentityCheck, symbolicIdentityCheck } from './support/identity-checks.ts';
 import { gateRangeProbe, queryLabelProbe } from './support/identity-probes.ts';
+import { exactLongDecimalCheck } from './support/gla-long-exact.ts';
 
 /** Lists every (n, d) up to the given maxima, with scalar gating and with no gating. */
 function sizesUpTo(maxN: number, maxD: number): IdentityCase[] {
@@ -67,6 +68,7 @@ export const claim: Claim = {
       drawCase,
       maxSizes: 'n ≤ 8, d ≤ 4, scalar gating and none',
     }),
+    exactLongDecimalCheck,
     floatIdentityCheck({
       arbitrary: scalarInstance,
       compare: compareScalar,
