@@ -124,3 +124,12 @@ describe('report JSON', () => {
     expect(JSON.parse(text)).toEqual(value);
   });
 });
+
+describe('metric comparison of exact strings', () => {
+  it('compares two strings as written', async () => {
+    const { metricPasses } = await import('../src/claims/results.ts');
+    expect(metricPasses({ name: 'digits', value: '863.93527452789782052', threshold: '863.93527452789782053', comparison: '==' })).toBe(false);
+    expect(metricPasses({ name: 'digits', value: '1/3', threshold: '1/3', comparison: '==' })).toBe(true);
+    expect(metricPasses({ name: 'count', value: 3, threshold: 3, comparison: '==' })).toBe(true);
+  });
+});

@@ -10,6 +10,8 @@ export function combineStatuses(statuses: readonly Status[]): Status {
 /** True when a metric meets its threshold (metrics without one always pass). */
 export function metricPasses(metric: Metric): boolean {
   if (metric.threshold === undefined || metric.comparison === undefined) return true;
+  // Two strings are exact values (rationals, long decimals): compare them as written, never through float64.
+  if (metric.comparison === '==' && typeof metric.value === 'string' && typeof metric.threshold === 'string') return metric.value === metric.threshold;
   const value = Number(metric.value);
   const threshold = Number(metric.threshold);
   if (Number.isNaN(value) || Number.isNaN(threshold)) return metric.comparison === '==' && metric.value === metric.threshold;
