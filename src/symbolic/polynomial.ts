@@ -145,6 +145,13 @@ export class Polynomial {
     return new Polynomial(collected);
   }
 
+  /** Adds many polynomials in one pass, where repeated add() would copy the growing sum each time. */
+  static sum(items: Iterable<Polynomial>): Polynomial {
+    const collected = new Map<string, Term>();
+    for (const item of items) for (const term of item.terms.values()) addTermInto(collected, term.powers, term.coefficient);
+    return new Polynomial(collected);
+  }
+
   add(other: Polynomial): Polynomial {
     const sum = new Map(this.terms);
     for (const term of other.terms.values()) addTermInto(sum, term.powers, term.coefficient);

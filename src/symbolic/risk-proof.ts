@@ -54,20 +54,14 @@ export function labelPolynomial(sample: number | 'q', d: number): Polynomial {
 
 /** ŷ = xᵀ P Σ_i ω_i x_i y_i with symbols P_a_b and w_i. */
 export function wpgdPrediction(d: number, n: number): Polynomial {
-  let weightedSum: Polynomial[] = Array.from({ length: d }, () => Polynomial.zero());
-  for (let i = 1; i <= n; i += 1) {
-    const weightedLabel = Polynomial.variable(`w_${i}`).mul(labelPolynomial(i, d));
-    weightedSum = weightedSum.map((entry, b) => entry.add(Polynomial.variable(`x_${i}_${b + 1}`).mul(weightedLabel)));
-  }
-
-  let prediction = Polynomial.zero();
-  for (let a = 1; a <= d; a += 1) {
-    for (let b = 1; b <= d; b += 1) {
-      const coefficient = Polynomial.variable(`xq_${a}`).mul(Polynomial.variable(`P_${a}_${b}`));
-      prediction = prediction.add(coefficient.mul(weightedSum[b - 1]));
-    }
-  }
-  return prediction;
+  const examples = Array.from({ length: n }, (_, i) => i + 1);
+  const coordinates = Array.from({ length: d }, (_, c) => c + 1);
+  const weightedLabels = examples.map((i) => Polynomial.variable(`w_${i}`).mul(labelPolynomial(i, d)));
+  // (Xᵀ(ω ⊙ y))_b = Σ_i x_i_b ω_i y_i, summed in one pass per coordinate.
+  const weightedSum = coordinates.map((b) => Polynomial.sum(examples.map((i) => Polynomial.variable(`x_${i}_${b}`).mul(weightedLabels[i - 1]))));
+  return Polynomial.sum(
+    coordinates.flatMap((a) => coordinates.map((b) => Polynomial.variable(`xq_${a}`).mul(Polynomial.variable(`P_${a}_${b}`)).mul(weightedSum[b - 1]))),
+  );
 }
 
 /** Builds the squared loss (y − ŷ)² as a polynomial in the random variables and the symbols. */
@@ -82,16 +76,11 @@ export function closedFormRisk(d: number, n: number, crossTermCoefficient = 2): 
   const omega = Array.from({ length: n }, (_, i) => Polynomial.variable(`w_${i + 1}`));
 
   const traceSigma = trace(sigma);
-  let omegaDotR = Polynomial.zero();
-  let omegaNormSquared = Polynomial.zero();
-  let omegaROmega = Polynomial.zero();
-  for (let i = 1; i <= n; i += 1) {
-    omegaDotR = omegaDotR.add(omega[i - 1].mul(correlationEntry(i, n + 1)));
-    omegaNormSquared = omegaNormSquared.add(omega[i - 1].pow(2));
-    for (let j = 1; j <= n; j += 1) {
-      omegaROmega = omegaROmega.add(omega[i - 1].mul(correlationEntry(i, j)).mul(omega[j - 1]));
-    }
-  }
+  const indices = Array.from({ length: n }, (_, i) => i + 1);
+  const omegaDotR = Polynomial.sum(indices.map((i) => omega[i - 1].mul(correlationEntry(i, n + 1))));
+  const omegaNormSquared = Polynomial.sum(indices.map((i) => omega[i - 1].pow(2)));
+  // ωᵀRω has n² terms: one collecting pass, since n² add() calls would copy the growing sum each time.
+  const omegaROmega = Polynomial.sum(indices.flatMap((i) => indices.map((j) => omega[i - 1].mul(correlationEntry(i, j)).mul(omega[j - 1]))));
   const a = omegaROmega.add(omegaNormSquared);
   const b = omegaNormSquared.mul(traceSigma.add(noiseVariance));
 
