@@ -1,0 +1,7 @@
+import type { BenchSection } from './section.ts';
+import { symbolicRiskSection } from './symbolic-risk.ts';
+
+/** Returns the sections of the benchmark page, in page order. */
+export function benchSections(): BenchSection[] {
+  return [symbolicRiskSection()];
+}
