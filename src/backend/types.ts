@@ -8,7 +8,8 @@
  * - Philox4x32-10 with key (seed mod 2^32, floor(seed / 2^32)) and counter
  *   (j, p, stream, 0) gives four 32-bit words for block j of prompt p.
  * - Word w becomes the uniform u = ((w >>> 8) + 0.5) · 2^−24 in (0, 1),
- *   exact in float32 and float64.
+ *   exact in float64; in float32 only u < 1/2 and 1 − u are exact, because
+ *   u ≥ 1/2 needs 25 significant bits.
  * - Normal number t of a stream reads block j = floor(t / 4), lane t mod 4.
  *   Lanes (0, 1) and (2, 3) are Box–Muller pairs:
  *   z_0 = √(−2 ln u_0) cos(2π u_1), z_1 = √(−2 ln u_0) sin(2π u_1), and the same for (u_2, u_3).
