@@ -130,6 +130,9 @@ function tsxEsmApiUrl(): string {
   return pathToFileURL(join(dirname(manifestPath), entry)).href;
 }
 
+/** Names a JavaScript build of cpu-worker.ts to start instead of the TypeScript source. */
+export const BUNDLED_WORKER_VARIABLE = 'GLA_CPU_WORKER_SCRIPT';
+
 /**
  * Starts a worker that loads cpu-worker.ts through tsx's tsImport. Under
  * Node 20.20 with tsx 4.23, `--import tsx` in a worker's execArgv does not
@@ -138,6 +141,8 @@ function tsxEsmApiUrl(): string {
  * TypeScript file itself.
  */
 function startWorker(apiUrl: string): Worker {
+  const bundled = process.env[BUNDLED_WORKER_VARIABLE];
+  if (bundled !== undefined && bundled !== '') return new Worker(bundled);
   const workerUrl = new URL('./cpu-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(apiUrl)}).then((tsx) => tsx.tsImport(${JSON.stringify(workerUrl)}, ${JSON.stringify(import.meta.url)}));`;
   return new Worker(bootstrap, { eval: true });
@@ -175,8 +180,9 @@ class WorkerPool {
   private workerAt(slot: number): PooledWorker {
     const existing = this.workers[slot];
     if (existing !== undefined) return existing;
-    this.apiUrl ??= tsxEsmApiUrl();
-    const worker = startWorker(this.apiUrl);
+    // A bundled run (the device check) ships cpu-worker as plain JavaScript and needs no tsx.
+    if (!process.env[BUNDLED_WORKER_VARIABLE]) this.apiUrl ??= tsxEsmApiUrl();
+    const worker = startWorker(this.apiUrl ?? '');
     const pooled: PooledWorker = { worker, pending: new Map() };
     worker.on('message', (response: WorkerResponse) => {
       const entry = pooled.pending.get(response.id);

@@ -1,3 +1,5 @@
+import type { BackendHandle } from '../backend/handle.ts';
+
 /**
  * The shapes every claim shares: a claim is data (statement, hypotheses,
  * checks) and each check returns a typed result with its evidence.
@@ -82,6 +84,11 @@ export interface CheckContext {
   progress: (fraction: number) => void;
   /** The command that reruns this claim with the same seed and effort. */
   replayCommand: string;
+  /**
+   * The numeric backend chosen with --backend, for the large-case checks.
+   * Absent in contexts built by hand (tests), where those checks use the CPU.
+   */
+  backend?: BackendHandle;
 }
 
 export interface Check {

@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { BACKEND_NAMES, backendHandle } from '../backend/handle.ts';
+import type { BackendName } from '../backend/types.ts';
 import { CLAIMS } from '../claims/registry.ts';
 import type { Effort } from '../claims/types.ts';
 import { InputError } from '../core/errors.ts';
@@ -18,10 +20,12 @@ interface VerifyFlags {
   effort: Effort;
   seed: number;
   claim: string[];
+  check: string[];
   out?: string;
   json: boolean;
   quiet: boolean;
   list: boolean;
+  backend: BackendName;
 }
 
 export function verifyCommand(): Command {
@@ -34,6 +38,12 @@ export function verifyCommand(): Command {
     )
     .addOption(new Option('--seed <N>', 'run seed, an integer from 0 to 2147483647; the same seed and effort give the same results').argParser(parseSeed).default(1))
     .addOption(new Option('--claim <ID>', 'run only this claim (repeatable, any letter case); see --list').argParser(collect).default([], 'all claims'))
+    .addOption(
+      new Option('--backend <name>', 'numeric backend of the large-case Monte Carlo and scan checks: cpu (float64, worker threads) or webgpu (float32 WGSL kernels; needs a Vulkan driver)')
+        .choices(BACKEND_NAMES)
+        .default('cpu'),
+    )
+    .addOption(new Option('--check <ID>', 'run only the checks with this id within the selected claims (repeatable), without hypothesis probes; e.g. monte-carlo-backend').argParser(collect).default([], 'all checks'))
     .addOption(new Option('--out <DIR>', `folder for README.md, <ID>.md and results.json (default: ${FULL_REPORTS}, or ${SELECTED_REPORTS} with --claim)`))
     .option('--json', 'print results.json to stdout instead of the table', false)
     .option('--quiet', 'print only claims that are not verified', false)
@@ -60,16 +70,21 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
     controller.abort();
   };
   const progress = createProgress(process.stderr, flags.quiet || flags.json);
+  const backend = backendHandle(flags.backend);
   try {
     folder = prepareOutputFolder(flags.out ?? (flags.claim.length > 0 ? SELECTED_REPORTS : FULL_REPORTS));
+    // A missing GPU driver stops the run here, before any claim, and never falls back to the CPU.
+    if (flags.backend !== 'cpu') await backend.get();
     process.once('SIGINT', onInterrupt);
     run = await verify({
       effort: flags.effort,
       seed: flags.seed,
       claimIds: flags.claim,
+      checkIds: flags.check,
       claims: CLAIMS,
       onProgress: (event) => progress.update(event),
       signal: controller.signal,
+      backend,
     });
   } catch (error) {
     progress.stop();
@@ -81,6 +96,7 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
     throw error;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
+    await backend.dispose();
   }
   progress.stop();
   const written = await writeReports(

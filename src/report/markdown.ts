@@ -33,6 +33,7 @@ export function renderIndex(run: RunRecord): string {
     '',
     `Reproduce: \`${run.command}\``,
     '',
+    ...(run.backend === undefined ? [] : [`Numeric backend for the large cases: \`${run.backend.name}\` (${run.backend.description}).`, '']),
     `Versions: ${Object.entries(run.versions).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
     '',
   ].join('\n');

@@ -50,6 +50,8 @@ export interface RunRecord {
   effort: Effort;
   /** The command that reproduces this run. */
   command: string;
+  /** The numeric backend of the large-case checks, and the adapter or CPU it ran on. */
+  backend?: { name: string; description: string };
   versions: Record<string, string>;
   counts: Record<Status | 'incomplete', number>;
   claims: ClaimRecord[];

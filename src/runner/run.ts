@@ -1,3 +1,5 @@
+import type { BackendHandle } from '../backend/handle.ts';
+import type { BackendName } from '../backend/types.ts';
 import { combineStatuses } from '../claims/results.ts';
 import type { Check, CheckContext, CheckResult, Claim, Effort, Status } from '../claims/types.ts';
 import { runProbe, unprobedRecord } from './probes.ts';
@@ -11,6 +13,8 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** When aborted, the runner stops after the current check and marks the claim incomplete. */
   signal?: AbortSignal;
+  /** The numeric backend for large-case checks; the CPU when absent. */
+  backend?: BackendHandle;
 }
 
 export interface ProgressEvent {
@@ -23,9 +27,10 @@ export interface ProgressEvent {
   totalChecks: number;
 }
 
-/** Returns the command a reader pastes to rerun one claim with the same seed and effort. */
-export function replayCommand(claimId: string, seed: number, effort: Effort): string {
-  return `npm run verify -- --claim ${claimId} --seed ${seed} --effort ${effort}`;
+/** Returns the command a reader pastes to rerun one claim with the same seed, effort and backend. */
+export function replayCommand(claimId: string, seed: number, effort: Effort, backend: BackendName = 'cpu'): string {
+  const backendFlag = backend === 'cpu' ? '' : ` --backend ${backend}`;
+  return `npm run verify -- --claim ${claimId} --seed ${seed} --effort ${effort}${backendFlag}`;
 }
 
 /**
@@ -81,7 +86,8 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
       claimId: claim.id,
       checkId: stepId,
       progress,
-      replayCommand: replayCommand(claim.id, options.seed, options.effort),
+      replayCommand: replayCommand(claim.id, options.seed, options.effort, options.backend?.name),
+      backend: options.backend,
     };
   };
   for (const claim of claims) {

@@ -1,4 +1,5 @@
-import { selectClaims } from '../claims/select.ts';
+import type { BackendHandle } from '../backend/handle.ts';
+import { selectChecks, selectClaims } from '../claims/select.ts';
 import type { Claim, Effort, Status } from '../claims/types.ts';
 import { dependencyVersions, toolPackage } from './environment.ts';
 import type { ClaimRecord, RunRecord } from './records.ts';
@@ -8,18 +9,23 @@ export interface VerifyOptions {
   effort: Effort;
   seed: number;
   claimIds: string[];
+  /** Check ids to run within the selected claims (all when empty or absent). */
+  checkIds?: string[];
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
   /** The claims to choose from, normally the registry's CLAIMS. */
   claims: readonly Claim[];
+  /** The numeric backend for large-case checks; the CPU when absent. */
+  backend?: BackendHandle;
 }
 
 export const PAPER = 'arXiv 2504.04308';
 
 /** Returns the `npm run verify` command line that reproduces a run. */
-export function verifyCommand(options: Pick<VerifyOptions, 'effort' | 'seed' | 'claimIds'>): string {
-  const claims = options.claimIds.map((id) => ` --claim ${id}`).join('');
-  return `npm run verify -- --effort ${options.effort} --seed ${options.seed}${claims}`;
+export function verifyCommand(options: Pick<VerifyOptions, 'effort' | 'seed' | 'claimIds' | 'checkIds' | 'backend'>): string {
+  const claims = [...options.claimIds.map((id) => ` --claim ${id}`), ...(options.checkIds ?? []).map((id) => ` --check ${id}`)].join('');
+  const backend = options.backend === undefined || options.backend.name === 'cpu' ? '' : ` --backend ${options.backend.name}`;
+  return `npm run verify -- --effort ${options.effort} --seed ${options.seed}${claims}${backend}`;
 }
 
 export function countStatuses(claims: readonly ClaimRecord[]): Record<Status | 'incomplete', number> {
@@ -30,7 +36,7 @@ export function countStatuses(claims: readonly ClaimRecord[]): Record<Status | '
 
 /** Runs the selected claims and assembles the machine-readable run record. */
 export async function verify(options: VerifyOptions): Promise<RunRecord> {
-  const claims = selectClaims(options.claimIds, options.claims);
+  const claims = selectChecks(options.checkIds ?? [], selectClaims(options.claimIds, options.claims));
   const started = performance.now();
   const records = await runClaims(claims, options);
   return {
@@ -39,6 +45,7 @@ export async function verify(options: VerifyOptions): Promise<RunRecord> {
     seed: options.seed,
     effort: options.effort,
     command: verifyCommand(options),
+    backend: { name: options.backend?.name ?? 'cpu', description: options.backend?.description() ?? 'not used by the checks that ran' },
     versions: dependencyVersions(),
     counts: countStatuses(records),
     claims: records,
