@@ -1,3 +1,4 @@
+import { backendScanCheck } from './support/backend-scan.ts';
 import type { Claim } from '../src/claims/types.ts';
 import type { Random } from '../src/data/random.ts';
 import { scalarInstance } from './support/gla-arbitraries.ts';
@@ -77,5 +78,6 @@ export const claim: Claim = {
       compared: 'GLA recurrence in float64 vs xᵀ P Xᵀ (ω ⊙ y) with ω from log-space suffix sums of log γ (ω = 1 without gating)',
       title: 'float64 GLA recurrence agrees with log-space WPGD within a condition-aware bound (n ≤ 64, d ≤ 8, gates 0, 1 and runs near 1)',
     }),
+    backendScanCheck('scalar'),
   ],
 };

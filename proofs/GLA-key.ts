@@ -1,3 +1,4 @@
+import { backendScanCheck } from './support/backend-scan.ts';
 import type { Claim } from '../src/claims/types.ts';
 import { vectorInstance } from './support/gla-arbitraries.ts';
 import { compareKeyVector, ONE_LAYER_TOLERANCE } from './support/gla-float.ts';
@@ -53,5 +54,6 @@ export const claim: Claim = {
       compared: 'GLA recurrence in float64 vs xᵀ P Σ_i diag(ω_i[1..d]) x_i y_i with per-coordinate log-space weights',
       title: 'float64 GLA recurrence agrees with per-coordinate WPGD within a condition-aware bound (n ≤ 64, d ≤ 8)',
     }),
+    backendScanCheck('vector'),
   ],
 };

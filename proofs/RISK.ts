@@ -1,3 +1,4 @@
+import { backendRiskCheck } from './support/backend-risk.ts';
 import { rationalField } from '../src/algebra/field.ts';
 import { rationalToNumbers, showRational } from '../src/algebra/rational-matrix.ts';
 import { byEffort } from '../src/claims/effort.ts';
@@ -275,6 +276,7 @@ const checks: Check[] = [
     title: 'L(P*(ω), ω) equals the reduced risk exactly on rational instances',
     run: exactCheck,
   },
+  backendRiskCheck,
 ];
 
 /**
