@@ -32,7 +32,7 @@ export function verifyCommand(): Command {
   return new Command('verify')
     .description('Check the encoded claims and write markdown reports and results.json.')
     .addOption(
-      new Option('--effort <level>', 'instance counts and sizes, any letter case: quick (under a minute), standard (about 9 minutes on 2 cores), thorough (longer)')
+      new Option('--effort <level>', 'instance counts and sizes, any letter case: quick (under a minute), standard (about 10 minutes on 2 cores), thorough (longer)')
         .argParser(parseEffort)
         .default('standard'),
     )
