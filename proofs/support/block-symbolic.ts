@@ -21,7 +21,7 @@ const METHOD =
   'polynomials in d, σ², ρ_k with exact rational coefficients; each rational identity cross-multiplied by its denominators; (R_n + μI)⁻¹ r also by Cramer (adjugate and determinant by cofactors); Σ = I so the P-STAR reduced risk is L(ω) = d + σ² − d (ωᵀr)² / ωᵀ(R_n + μI)ω';
 
 function row(proof: BlockOptimumProof): ProvedInstance['row'] {
-  return { sizes: [...proof.sizes], identities: proof.identities.length, determinantTerms: proof.determinantTerms, milliseconds: Math.round(proof.milliseconds) };
+  return { sizes: [...proof.sizes], identities: proof.identities.length, determinantTerms: proof.determinantTerms, ms: Math.round(proof.milliseconds) };
 }
 
 function blockCertificate(proof: BlockOptimumProof): string {

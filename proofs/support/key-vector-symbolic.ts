@@ -32,7 +32,7 @@ function decouplingCheck(context: CheckContext): CheckResult {
     return {
       label: `d = ${d}, n = ${n}`,
       identities: proof.identities,
-      row: { d, n, lossMonomials: proof.lossTerms, expectationMonomials: proof.expectationTerms, matchings: proof.matchings, milliseconds: Math.round(proof.milliseconds) },
+      row: { d, n, lossMonomials: proof.lossTerms, expectationMonomials: proof.expectationTerms, matchings: proof.matchings, ms: Math.round(proof.milliseconds) },
       certificate: certificate(proof),
     };
   });

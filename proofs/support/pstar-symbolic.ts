@@ -31,7 +31,7 @@ function instance(proof: PreconditionerProof): ProvedInstance {
   return {
     label: `d = ${proof.d}, n = ${proof.n}`,
     identities: proof.identities,
-    row: { d: proof.d, n: proof.n, expectationMonomials: proof.expectationTerms, matchings: proof.matchings, identities: proof.identities.length, milliseconds: Math.round(proof.milliseconds) },
+    row: { d: proof.d, n: proof.n, expectationMonomials: proof.expectationTerms, matchings: proof.matchings, identities: proof.identities.length, ms: Math.round(proof.milliseconds) },
     certificate: certificate(proof),
   };
 }

@@ -65,7 +65,7 @@ function lemmaCheck(context: CheckContext): CheckResult {
     status: 'verified',
     summary: `Both fourth-moment lemmas hold entry by entry for d = ${dimensions.join(', ')}, derived by Isserlis' theorem with Σ, R and σ² symbolic.`,
     metrics: [{ name: 'largest d', value: dimensions.at(-1)! }],
-    details: { dimensions, milliseconds: Math.round(milliseconds) },
+    details: { dimensions, ms: Math.round(milliseconds) },
     certificates: [
       `$\\mathbb E[x_i y_i y_j x_j^\\top] = R_{ij} \\Sigma^2$ ($i \\neq j$) and $\\mathbb E[x_i y_i^2 x_i^\\top] = 2\\Sigma^2 + (\\operatorname{tr}\\Sigma + \\sigma^2)\\Sigma$, every entry, for $d \\in \\lbrace ${dimensions.join(', ')} \\rbrace$ with $\\Sigma$ symmetric, $R$ and $\\sigma^2$ symbolic (${Math.round(milliseconds)} ms in all)`,
     ],
