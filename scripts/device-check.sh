@@ -34,7 +34,7 @@ if [[ -z "$node_bin" ]] || (( $("$node_bin" -p 'process.versions.node.split(".")
 fi
 echo "device-check: node $("$node_bin" --version) at $node_bin"
 
-# Vulkan loader: the machine's own if ldconfig knows one, else the packed one.
+# Vulkan loader: the machine's own if ldconfig lists one, else the packed one.
 if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 '; then
   export LD_LIBRARY_PATH="$PWD/$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   echo "device-check: using the packed libvulkan.so.1"

@@ -57,7 +57,7 @@ function gateSequence(kind: GateSequence['kind'], d: number, seed: number): Gate
   return { kind, values };
 }
 
-/** P with entries in [−1, 1], seeded. */
+/** Draws P with entries in [−1, 1] from the seeded generator. */
 function preconditioner(d: number, random: Random): Float64Array {
   return Float64Array.from({ length: d * d }, () => 2 * random.uniform() - 1);
 }

@@ -49,7 +49,7 @@ export function blockRiskCoefficients(task: DiagonalBlockTask, omega: ArrayLike<
   return { a: s * s + within + squaredNorm, b: squaredNorm * (traceSigma + task.sigma2), s };
 }
 
-/** RISK L(P, ω) for the block model with diagonal Σ. */
+/** Computes RISK L(P, ω) for the block model with diagonal Σ. */
 export function blockRisk(task: DiagonalBlockTask, P: readonly (readonly number[])[], omega: ArrayLike<number>): number {
   const d = task.lambda.length;
   const Sigma = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => (i === j ? task.lambda[i] : 0)));
@@ -57,7 +57,7 @@ export function blockRisk(task: DiagonalBlockTask, P: readonly (readonly number[
   return fieldRiskFromCoefficients(floatField, Sigma, P, blockRiskCoefficients(task, omega), constant);
 }
 
-/** P*(ω) = s (aΣ + bI)⁻¹, diagonal for diagonal Σ. */
+/** Computes P*(ω) = s (aΣ + bI)⁻¹, which is diagonal for diagonal Σ. */
 export function blockOptimalPreconditioner(task: DiagonalBlockTask, omega: ArrayLike<number>): number[][] {
   const { a, b, s } = blockRiskCoefficients(task, omega);
   const d = task.lambda.length;
