@@ -1,3 +1,4 @@
+import { backendAgreementCheck } from './support/backend-agreement.ts';
 import { backendScanCheck } from './support/backend-scan.ts';
 import type { Claim } from '../src/claims/types.ts';
 import type { Random } from '../src/data/random.ts';
@@ -79,5 +80,6 @@ export const claim: Claim = {
       title: 'float64 GLA recurrence agrees with log-space WPGD within a condition-aware bound (n ≤ 64, d ≤ 8, gates 0, 1 and runs near 1)',
     }),
     backendScanCheck('scalar'),
+    backendAgreementCheck('scalar-scan'),
   ],
 };

@@ -1,3 +1,4 @@
+import { backendAgreementCheck } from './support/backend-agreement.ts';
 import { backendScanCheck } from './support/backend-scan.ts';
 import type { Claim } from '../src/claims/types.ts';
 import { vectorInstance } from './support/gla-arbitraries.ts';
@@ -55,5 +56,6 @@ export const claim: Claim = {
       title: 'float64 GLA recurrence agrees with per-coordinate WPGD within a condition-aware bound (n ≤ 64, d ≤ 8)',
     }),
     backendScanCheck('vector'),
+    backendAgreementCheck('vector-scan'),
   ],
 };

@@ -1,3 +1,4 @@
+import { backendAgreementCheck } from './support/backend-agreement.ts';
 import { backendRiskCheck } from './support/backend-risk.ts';
 import { rationalField } from '../src/algebra/field.ts';
 import { rationalToNumbers, showRational } from '../src/algebra/rational-matrix.ts';
@@ -277,6 +278,7 @@ const checks: Check[] = [
     run: exactCheck,
   },
   backendRiskCheck,
+  backendAgreementCheck('risk'),
 ];
 
 /**

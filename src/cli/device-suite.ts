@@ -21,7 +21,7 @@ import { summaryTable } from './summary.ts';
 
 /** The claims and checks that exercise the numeric backend. */
 export const DEVICE_CLAIMS = ['RISK', 'GLA-1', 'GLA-key'];
-export const DEVICE_CHECKS = ['monte-carlo-backend', 'scan-backend'];
+export const DEVICE_CHECKS = ['monte-carlo-backend', 'scan-backend', 'backend-agreement'];
 
 interface SuiteFlags {
   out: string;
