@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { toolPackage } from '../runner/environment.ts';
+import { reportCommand } from './report-command.ts';
+import { simulateCommand } from './simulate-command.ts';
+import { solveCommand } from './solve-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
 const program = new Command('gla-wpgd-verify')
@@ -9,6 +12,9 @@ const program = new Command('gla-wpgd-verify')
     // commander exits with 1 on usage errors; keep 1 for failed claims and use 2 for invalid arguments.
     process.exit(error.exitCode === 0 ? 0 : 2);
   })
-  .addCommand(verifyCommand());
+  .addCommand(verifyCommand())
+  .addCommand(solveCommand())
+  .addCommand(simulateCommand())
+  .addCommand(reportCommand());
 
 await program.parseAsync(process.argv);

@@ -6,8 +6,11 @@ import type { Effort } from '../claims/types.ts';
 import { InputError } from '../core/errors.ts';
 import { prepareOutputFolder } from '../report/output-folder.ts';
 import { writeReports } from '../report/write.ts';
+import { compareRuns, exitCodeAgainstBaseline, REGRESSION_EXIT_CODE } from '../runner/baseline.ts';
 import type { RunRecord } from '../runner/records.ts';
+import { readRunRecord } from '../runner/results-file.ts';
 import { exitCodeFor, verify } from '../runner/verify.ts';
+import { baselineWarnings, renderBaselineDiff } from './baseline-output.ts';
 import { collect, parseEffort, parseSeed } from './options.ts';
 import { createProgress } from './progress.ts';
 import { summaryTable } from './summary.ts';
@@ -22,6 +25,7 @@ interface VerifyFlags {
   claim: string[];
   check: string[];
   out?: string;
+  baseline?: string;
   json: boolean;
   quiet: boolean;
   list: boolean;
@@ -44,14 +48,21 @@ export function verifyCommand(): Command {
         .default('cpu'),
     )
     .addOption(new Option('--check <ID>', 'run only the checks with this id within the selected claims (repeatable), without hypothesis probes; e.g. monte-carlo-backend').argParser(collect).default([], 'all checks'))
-    .addOption(new Option('--out <DIR>', `folder for README.md, <ID>.md and results.json (default: ${FULL_REPORTS}, or ${SELECTED_REPORTS} with --claim)`))
-    .option('--json', 'print results.json to stdout instead of the table', false)
-    .option('--quiet', 'print only claims that are not verified', false)
-    .option('--list', 'list the claim ids and exit', false)
+    .addOption(new Option('--out <DIR>', `folder for README.md, <ID>.md, figures/ and results.json (default: ${FULL_REPORTS}, or ${SELECTED_REPORTS} with --claim)`))
+    .addOption(
+      new Option(
+        '--baseline <FILE>',
+        'results.json of an earlier run to compare this run with: status changes, claims and checks added or removed, metrics that moved beyond tolerance; read before any claim runs, so it may be the results.json this run replaces (default: no comparison)',
+      ),
+    )
+    .addOption(new Option('--json', 'print results.json to stdout instead of the table; with --baseline it holds the comparison in its "baseline" field').default(false, 'off'))
+    .addOption(new Option('--quiet', 'print only claims that are not verified, and regressions against --baseline').default(false, 'off'))
+    .addOption(new Option('--list', 'list the claim ids and exit').default(false, 'off'))
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .addHelpText(
       'after',
-      '\nExit status: 0 all verified, 1 a claim failed, 2 invalid arguments, 3 inconclusive without failures, 130 interrupted.',
+      '\nExit status: 0 all verified, 1 a claim failed, 2 invalid arguments, 3 inconclusive without failures, ' +
+        `${REGRESSION_EXIT_CODE} no failure but a regression against --baseline, 130 interrupted.`,
     )
     .action(runVerify);
 }
@@ -64,6 +75,7 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
   }
   let run: RunRecord;
   let folder: string;
+  let baseline: RunRecord | undefined;
   const controller = new AbortController();
   const onInterrupt = () => {
     process.stderr.write('\nInterrupted: finishing the current check, then writing the finished claims (Ctrl-C again to abort at once).\n');
@@ -72,6 +84,8 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
   const progress = createProgress(process.stderr, flags.quiet || flags.json);
   const backend = backendHandle(flags.backend);
   try {
+    // Read before anything runs or is written, since the baseline may be the results.json this run replaces.
+    if (flags.baseline !== undefined) baseline = readRunRecord(flags.baseline, '--baseline');
     folder = prepareOutputFolder(flags.out ?? (flags.claim.length > 0 ? SELECTED_REPORTS : FULL_REPORTS));
     // A missing GPU driver stops the run here, before any claim, and never falls back to the CPU.
     if (flags.backend !== 'cpu') await backend.get();
@@ -99,6 +113,7 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
     await backend.dispose();
   }
   progress.stop();
+  if (baseline !== undefined) run.baseline = { file: flags.baseline!, ...compareRuns(baseline, run) };
   const written = await writeReports(
     run,
     folder,
@@ -112,5 +127,11 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
     process.stdout.write(`${summaryTable(run, flags.quiet)}\n`);
     if (!flags.quiet) process.stdout.write(`\nReports: ${written.length} files in ${folder} (index: ${folder}/README.md)\n`);
   }
-  process.exitCode = exitCodeFor(run);
+  if (run.baseline === undefined) {
+    process.exitCode = exitCodeFor(run);
+    return;
+  }
+  for (const warning of baselineWarnings(run.baseline)) process.stderr.write(`${warning}\n`);
+  if (!flags.json) process.stdout.write(`\n${renderBaselineDiff(run.baseline, flags.quiet)}\n`);
+  process.exitCode = exitCodeAgainstBaseline(exitCodeFor(run), run.baseline);
 }

@@ -1,4 +1,5 @@
 import type { CheckKind, CheckResult, Effort, HypothesisVerdict, ProbeResult, Status } from '../claims/types.ts';
+import type { BaselineComparison } from './baseline.ts';
 
 /** A finished check as stored in results.json. */
 export interface CheckRecord extends CheckResult {
@@ -56,4 +57,6 @@ export interface RunRecord {
   counts: Record<Status | 'incomplete', number>;
   claims: ClaimRecord[];
   seconds: number;
+  /** The comparison with the run given to `verify --baseline`; absent without that option. */
+  baseline?: BaselineComparison;
 }
