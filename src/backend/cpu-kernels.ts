@@ -1,3 +1,4 @@
+import { accumulateRiskChunk, accumulateScanChunk } from './cpu-loops.ts';
 import { NormalGenerator, type PhiloxKey } from './philox.ts';
 import type { BlockModel, GateSequence } from './types.ts';
 
@@ -193,12 +194,7 @@ export function riskKernel(job: PreparedRiskJob, first: number, count: number): 
     for (let start = 0; start < n; start += sampler.chunkExamples) {
       const size = Math.min(sampler.chunkExamples, n - start);
       sampler.examples(p, start, size);
-      const { features, labels } = sampler;
-      for (let i = 0; i < size; i++) {
-        const weighted = omega[start + i] * labels[i];
-        const row = i * d;
-        for (let c = 0; c < d; c++) g[c] += weighted * features[row + c];
-      }
+      accumulateRiskChunk(g, omega, sampler.labels, sampler.features, start, size, d);
     }
     const residual = sampler.queryLabel - bilinear(sampler.x, P, g, d);
     losses[index] = residual * residual;
@@ -322,27 +318,7 @@ export function scanKernel(job: PreparedScanJob, first: number, count: number): 
     for (let start = 0; start < n; start += sampler.chunkExamples) {
       const size = Math.min(sampler.chunkExamples, n - start);
       sampler.examples(p, start, size);
-      const { features } = sampler;
-      for (let i = 0; i < size; i++) {
-        const t = start + i;
-        const y = sampler.labels[i];
-        const row = i * d;
-        if (vector) {
-          for (let c = 0; c < d; c++) {
-            const update = features[row + c] * y;
-            s[c] = gates[t * d + c] * s[c] + update;
-            g[c] += omega[t * d + c] * update;
-          }
-        } else {
-          const gamma = gates[t];
-          const weight = omega[t];
-          for (let c = 0; c < d; c++) {
-            const update = features[row + c] * y;
-            s[c] = gamma * s[c] + update;
-            g[c] += weight * update;
-          }
-        }
-      }
+      accumulateScanChunk(vector, s, g, gates, omega, sampler.labels, sampler.features, start, size, d);
     }
     for (let c = 0; c < d; c++) s[c] *= vector ? gates[n * d + c] : gates[n];
     gla[index] = bilinear(sampler.x, P, s, d);
