@@ -1,0 +1,103 @@
+import { prepareModel, PromptSampler, scanWeights } from '../backend/cpu-kernels.ts';
+import { accumulateRiskChunk, accumulateScanChunk } from '../backend/cpu-loops.ts';
+import { philoxKey } from '../backend/philox.ts';
+import { BENCH_SEED, benchModel, exampleCount, riskJob, scanJob, type BenchKernel, type BenchSize } from './backend-jobs.ts';
+import { rateOver, type RateMeasurement } from './backend-peak.ts';
+
+/**
+ * Times the inner loops of the CPU kernels apart from sampling. The kernels
+ * call accumulateRiskChunk and accumulateScanChunk from cpu-loops.ts, and the
+ * bench times those same functions on a sampled chunk.
+ */
+
+export { accumulateRiskChunk, accumulateScanChunk };
+
+/** Returns multiply-adds of the inner loop per prompt: d per example for RISK, 2d for the scan. */
+export function innerLoopMultiplyAdds(kernel: BenchKernel, size: BenchSize): number {
+  return (kernel === 'risk' ? 1 : 2) * exampleCount(size) * size.d;
+}
+
+/** The arrays of one inner-loop measurement: a sampled chunk, the weights and gates, and the state vectors. */
+interface LoopState {
+  readonly kernel: BenchKernel;
+  readonly n: number;
+  readonly d: number;
+  readonly chunk: number;
+  readonly features: Float64Array;
+  readonly labels: Float64Array;
+  readonly omega: Float64Array;
+  readonly gates: Float64Array;
+  readonly s: Float64Array;
+  readonly g: Float64Array;
+}
+
+function loopState(kernel: BenchKernel, size: BenchSize): LoopState {
+  const { d } = size;
+  const n = exampleCount(size);
+  const sampler = new PromptSampler(prepareModel(benchModel(size), false), philoxKey(BENCH_SEED));
+  const chunk = sampler.chunkExamples;
+  sampler.begin(0);
+  sampler.examples(0, 0, Math.min(chunk, n));
+  const base = { kernel, n, d, chunk, features: sampler.features, labels: sampler.labels, s: new Float64Array(d), g: new Float64Array(d) };
+  if (kernel === 'risk') return { ...base, omega: riskJob(size, 0).omega, gates: new Float64Array(0) };
+  const gates = scanJob(size, kernel === 'scan-vector' ? 'vector' : 'scalar', 0).gates;
+  return { ...base, omega: scanWeights(gates, n, d, false).omega, gates: gates.values };
+}
+
+/** Passes of the inner loop per timing step. */
+const PASSES_PER_STEP = 16;
+
+/**
+ * Runs PASSES_PER_STEP prompt passes of the inner loop and returns their
+ * multiply-adds. A pass runs the loop over every chunk offset of one prompt,
+ * each time over the same sampled chunk, which stays in L1 cache as the
+ * freshly sampled chunk does in the kernel.
+ */
+function innerLoopStep(state: LoopState): number {
+  const { kernel, n, d, chunk, features, labels, omega, gates, s, g } = state;
+  const vector = kernel === 'scan-vector';
+  for (let pass = 0; pass < PASSES_PER_STEP; pass++) {
+    for (let start = 0; start < n; start += chunk) {
+      const size = Math.min(chunk, n - start);
+      if (kernel === 'risk') accumulateRiskChunk(g, omega, labels, features, start, size, d);
+      else accumulateScanChunk(vector, s, g, gates, omega, labels, features, start, size, d);
+    }
+  }
+  return PASSES_PER_STEP * (kernel === 'risk' ? 1 : 2) * n * d;
+}
+
+/** Measures the inner loop's multiply-add rate on the calling thread: `repeats` runs of at least `repeatSeconds`, best run reported. */
+export function measureInnerLoop(kernel: BenchKernel, size: BenchSize, repeatSeconds: number, repeats: number): RateMeasurement {
+  const state = loopState(kernel, size);
+  const rates: number[] = [];
+  let longest = 0;
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const { rate, seconds } = rateOver(repeatSeconds, innerLoopStep, state);
+    rates.push(rate);
+    longest = Math.max(longest, seconds);
+  }
+  const total = state.g.reduce((sum, value) => sum + value, 0) + state.s.reduce((sum, value) => sum + value, 0);
+  if (!Number.isFinite(total)) throw new Error(`the ${kernel} inner loop produced a non-finite state (${total})`);
+  return { best: Math.max(...rates), rates, longestRepeatSeconds: longest };
+}
+
+/**
+ * Measures sampling alone: PromptSampler.begin and examples for prompts
+ * 0 .. count − 1, exactly the calls of riskKernel and scanKernel. Returns
+ * prompt-tokens (prompts × n) per second.
+ */
+export function measureSampling(size: BenchSize, count: number): { tokensPerSecond: number; seconds: number } {
+  const n = exampleCount(size);
+  const sampler = new PromptSampler(prepareModel(benchModel(size), false), philoxKey(BENCH_SEED));
+  const chunk = sampler.chunkExamples;
+  let checksum = 0;
+  const started = performance.now();
+  for (let p = 0; p < count; p++) {
+    sampler.begin(p);
+    for (let start = 0; start < n; start += chunk) sampler.examples(p, start, Math.min(chunk, n - start));
+    checksum += sampler.queryLabel + sampler.labels[0];
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (!Number.isFinite(checksum)) throw new Error(`sampling produced a non-finite label (${checksum})`);
+  return { tokensPerSecond: (count * n) / seconds, seconds };
+}
