@@ -1,7 +1,7 @@
+import { reportExpectedError } from './errors.ts';
 import { dirname } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { CLAIMS } from '../claims/registry.ts';
-import { InputError } from '../core/errors.ts';
 import { prepareOutputFolder } from '../report/output-folder.ts';
 import { writeReports } from '../report/write.ts';
 import type { RunRecord } from '../runner/records.ts';
@@ -28,11 +28,7 @@ async function runReport(resultsPath: string, flags: ReportFlags): Promise<void>
     run = readRunRecord(resultsPath, 'RESULTS.json');
     folder = prepareOutputFolder(flags.out ?? dirname(resultsPath));
   } catch (error) {
-    if (error instanceof InputError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    if (reportExpectedError(error)) return;
     throw error;
   }
 

@@ -1,7 +1,7 @@
+import { reportExpectedError } from './errors.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, backendHandle } from '../backend/handle.ts';
 import type { BackendName } from '../backend/types.ts';
-import { InputError } from '../core/errors.ts';
 import { readInstanceFile, readJsonFile } from '../instances/parse.ts';
 import { parsePredictor, SOLUTION_FAMILIES, type SolutionFamily } from '../instances/predictor.ts';
 import { simulateInstance, Z_BOUND, type Simulation } from '../instances/simulation.ts';
@@ -85,11 +85,7 @@ async function runSimulate(instancePath: string, flags: SimulateFlags): Promise<
     const simulation = await simulateInstance(instance, predictor, { prompts: flags.prompts, seed: flags.seed, backend });
     document = { kind: 'gla-wpgd-verify simulation', tool: toolPackage(), instanceFile: instancePath, predictor: predictor.label, simulation };
   } catch (error) {
-    if (error instanceof InputError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    if (reportExpectedError(error)) return;
     throw error;
   } finally {
     await backend.dispose();

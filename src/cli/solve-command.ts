@@ -1,3 +1,4 @@
+import { reportExpectedError } from './errors.ts';
 import { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { readInstanceFile } from '../instances/parse.ts';
@@ -49,11 +50,7 @@ function runSolve(path: string, flags: SolveFlags): void {
     }
     document = { kind: 'gla-wpgd-verify solution', tool: toolPackage(), instanceFile: path, solution: solveInstance(instance) };
   } catch (error) {
-    if (error instanceof InputError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    if (reportExpectedError(error)) return;
     throw error;
   }
   const json = `${compactJson(document)}\n`;

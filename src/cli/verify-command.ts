@@ -1,9 +1,9 @@
+import { reportExpectedError } from './errors.ts';
 import { Command, Option } from 'commander';
 import { BACKEND_NAMES, backendHandle } from '../backend/handle.ts';
 import type { BackendName } from '../backend/types.ts';
 import { CLAIMS } from '../claims/registry.ts';
 import type { Effort } from '../claims/types.ts';
-import { InputError } from '../core/errors.ts';
 import { prepareOutputFolder } from '../report/output-folder.ts';
 import { writeReports } from '../report/write.ts';
 import { compareRuns, exitCodeAgainstBaseline, REGRESSION_EXIT_CODE } from '../runner/baseline.ts';
@@ -102,11 +102,7 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
     });
   } catch (error) {
     progress.stop();
-    if (error instanceof InputError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    if (reportExpectedError(error)) return;
     throw error;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
