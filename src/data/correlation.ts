@@ -6,7 +6,7 @@ import { eigenSymmetric, PSD_RTOL, requireSymmetric } from '../linalg/symmetric.
 /** Allowed deviation of a correlation matrix's diagonal from 1. */
 const UNIT_DIAGONAL_TOL = 1e-12;
 
-/** Allowed max |F Fᵀ − R| for a sampling factor F. */
+/** Allowed max |F Fᵀ − R| for a sampling factor F, relative to max(λ_max(R), 1). */
 export const FACTOR_TOL = 1e-12;
 
 /**
@@ -64,7 +64,8 @@ export function makeCorrelation(R: readonly (readonly number[])[]): Correlation 
   }
   const factor = eigenFactor(values, vectors);
   const residual = maxAbsDiff(matmul(factor, transpose(factor)), symmetric);
-  if (residual > FACTOR_TOL) {
+  // The round-off of F Fᵀ grows with the largest eigenvalue (about n for block models), so the bound is relative to it.
+  if (residual > FACTOR_TOL * Math.max(largest, 1)) {
     throw new InputError('R', 'could not be factored accurately', `max |F Fᵀ − R| = ${residual}`, 'pass a better-conditioned correlation matrix');
   }
   const n = R.length - 1;
