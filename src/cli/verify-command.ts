@@ -118,7 +118,7 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
   } else if (flags.quiet && run.counts.verified === run.claims.length) {
-    process.stdout.write(`All ${run.claims.length} claims verified.\n`);
+    process.stdout.write(run.claims.length === 1 ? `${run.claims[0].id} verified.\n` : `All ${run.claims.length} claims verified.\n`);
   } else {
     process.stdout.write(`${summaryTable(run, flags.quiet)}\n`);
     if (!flags.quiet) process.stdout.write(`\nReports: ${written.length} files in ${folder} (index: ${folder}/README.md)\n`);
