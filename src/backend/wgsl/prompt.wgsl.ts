@@ -89,3 +89,58 @@ fn kahan_add(sum: ptr<function, f32>, compensation: ptr<function, f32>, term: f3
   *sum = next;
 }
 `;
+
+/** The parts in which the per-prompt kernels differ; everything else is the shared sampling loop. */
+export interface PromptKernelParts {
+  /** Declarations of the kernel's own per-prompt state, e.g. h and its compensation. */
+  readonly state: string;
+  /** Runs once per example, after x (its features), y (its label) and i (its index) are set. */
+  readonly example: string;
+  /** Runs once at the query, after x and y hold the query's features and label. */
+  readonly query: string;
+}
+
+/**
+ * Returns the entry point of a per-prompt kernel: one invocation per prompt
+ * samples β, every block's task, each example's x_i and y_i in prompt order,
+ * then the query's x and y, and runs the kernel's own parts in between.
+ */
+export function promptKernel(parts: PromptKernelParts): string {
+  return /* wgsl */ `
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let local = invocation_index(gid, groups);
+  if (local >= params.count) {
+    return;
+  }
+  let prompt = params.first_prompt + local;
+  var features = normal_reader(params.key, prompt, 0u, 0u);
+  var queries = normal_reader(params.key, prompt, 1u, 0u);
+  var tasks = normal_reader(params.key, prompt, 2u, 0u);
+  var noise = normal_reader(params.key, prompt, 3u, 0u);
+
+  var beta: array<f32, MAX_D>;
+  var task: array<f32, MAX_D>;
+  var x: array<f32, MAX_D>;
+${parts.state}
+  for (var c = 0u; c < params.d; c++) {
+    beta[c] = read_normal(&tasks);
+  }
+
+  var i = 0u;
+  for (var k = 0u; k < params.blocks; k++) {
+    read_block_task(&tasks, k, &beta, &task);
+    for (var m = 0u; m < block_sizes[k]; m++) {
+      read_features(&features, &x);
+      let y = task_response(&x, &task) + params.sigma * read_normal(&noise);
+${parts.example}
+      i++;
+    }
+  }
+
+  read_features(&queries, &x);
+  let y = task_response(&x, &beta) + params.sigma * read_normal(&noise);
+${parts.query}
+}
+`;
+}

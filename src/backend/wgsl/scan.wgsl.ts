@@ -1,4 +1,4 @@
-import { PROMPT_WGSL } from './prompt.wgsl.ts';
+import { PROMPT_WGSL, promptKernel } from './prompt.wgsl.ts';
 
 /**
  * One GLA layer under construction C against the WPGD formula, one
@@ -35,50 +35,24 @@ fn weight(i: u32, c: u32) -> f32 {
   return weights[i];
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let local = invocation_index(gid, groups);
-  if (local >= params.count) {
-    return;
-  }
-  let prompt = params.first_prompt + local;
-  var features = normal_reader(params.key, prompt, 0u, 0u);
-  var queries = normal_reader(params.key, prompt, 1u, 0u);
-  var tasks = normal_reader(params.key, prompt, 2u, 0u);
-  var noise = normal_reader(params.key, prompt, 3u, 0u);
-
-  var beta: array<f32, MAX_D>;
-  var task: array<f32, MAX_D>;
-  var x: array<f32, MAX_D>;
+${promptKernel({
+  state: /* wgsl */ `
   var s: array<f32, MAX_D>;
   var h: array<f32, MAX_D>;
-  var compensation: array<f32, MAX_D>;
-  for (var c = 0u; c < params.d; c++) {
-    beta[c] = read_normal(&tasks);
-  }
-
-  var i = 0u;
-  for (var k = 0u; k < params.blocks; k++) {
-    read_block_task(&tasks, k, &beta, &task);
-    for (var m = 0u; m < block_sizes[k]; m++) {
-      read_features(&features, &x);
-      let y = task_response(&x, &task) + params.sigma * read_normal(&noise);
+  var compensation: array<f32, MAX_D>;`,
+  example: /* wgsl */ `
       for (var c = 0u; c < params.d; c++) {
         s[c] = gate(i, c) * s[c] + y * x[c];
         kahan_add(&h[c], &compensation[c], weight(i, c) * y * x[c]);
-      }
-      i++;
-    }
-  }
-
+      }`,
+  // The query's label is 0 under construction C, so it only applies its gate.
+  query: /* wgsl */ `
   for (var c = 0u; c < params.d; c++) {
     s[c] = gate(params.n, c) * s[c];
   }
-  read_features(&queries, &x);
-  let y = task_response(&x, &beta) + params.sigma * read_normal(&noise);
   let base = 3u * local;
   outputs[base] = predict(&x, &s);
   outputs[base + 1u] = predict(&x, &h);
-  outputs[base + 2u] = y;
-}
+  outputs[base + 2u] = y;`,
+})}
 `;
