@@ -145,6 +145,8 @@ export function cumulativeSums<T>(F: Pick<OrderedArithmetic<T>, 'add' | 'zero'>,
  * signs until the KKT test passes. If the test still fails, the method
  * restarts from δ̂ = 0. An answer that fails the KKT test is returned with
  * `certified: false`, never as certified.
+ * NOTE: r with entries near the subnormal range (|r_i| ≈ 1e-320) underflows the
+ * increments to 0 and returns an empty ω; the instance parser rejects such r.
  */
 export function coneQuadraticMax(Q: readonly (readonly number[])[], r: readonly number[]): ConeSolution {
   validateFloatProgram(Q, r);
