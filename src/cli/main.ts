@@ -17,4 +17,10 @@ const program = new Command('gla-wpgd-verify')
   .addCommand(simulateCommand())
   .addCommand(reportCommand());
 
+// Output piped into a reader that closes early (`… --list | head -1`) is not an error of this tool.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 await program.parseAsync(process.argv);

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { BACKEND_NAMES } from '../backend/handle.ts';
+import type { BackendName } from '../backend/types.ts';
 import type { Effort } from '../claims/types.ts';
 import { EFFORTS } from '../claims/effort.ts';
 
@@ -21,4 +23,13 @@ export function parseSeed(value: string): number {
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** Parses --backend in any letter case, as --effort is. */
+export function parseBackend(value: string): BackendName {
+  const backend = value.toLowerCase();
+  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
+    throw new InvalidArgumentError(`backend "${value}" is not one of ${BACKEND_NAMES.join(', ')}.`);
+  }
+  return backend as BackendName;
 }

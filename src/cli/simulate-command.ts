@@ -1,6 +1,6 @@
 import { reportExpectedError } from './errors.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, backendHandle } from '../backend/handle.ts';
+import { backendHandle } from '../backend/handle.ts';
 import type { BackendName } from '../backend/types.ts';
 import { readInstanceFile, readJsonFile } from '../instances/parse.ts';
 import { parsePredictor, SOLUTION_FAMILIES, type SolutionFamily } from '../instances/predictor.ts';
@@ -8,7 +8,7 @@ import { simulateInstance, Z_BOUND, type Simulation } from '../instances/simulat
 import { formatValue } from '../instances/text.ts';
 import { compactJson } from '../report/format.ts';
 import { toolPackage } from '../runner/environment.ts';
-import { parseSeed } from './options.ts';
+import { parseBackend, parseSeed } from './options.ts';
 
 interface SimulateFlags {
   predictor: string;
@@ -40,7 +40,7 @@ export function simulateCommand(): Command {
     .addOption(new Option('--seed <N>', 'sampling seed, an integer from 0 to 2147483647; the same seed gives the same prompts and output').argParser(parseSeed).default(1))
     .addOption(
       new Option('--backend <name>', 'numeric backend for block-model instances: cpu (float64, worker threads) or webgpu (float32 WGSL kernels; needs a Vulkan driver). An explicit R always uses the float64 CPU sampler and needs cpu')
-        .choices(BACKEND_NAMES)
+        .argParser(parseBackend)
         .default('cpu'),
     )
     .option('--json', 'print the result as JSON instead of text', false)

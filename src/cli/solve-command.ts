@@ -1,6 +1,6 @@
+import { requireWritableFile } from './output-file.ts';
 import { reportExpectedError } from './errors.ts';
 import { Command } from 'commander';
-import { InputError } from '../core/errors.ts';
 import { readInstanceFile } from '../instances/parse.ts';
 import { solutionText } from '../instances/solution-text.ts';
 import { solveInstance, type Solution } from '../instances/solution.ts';
@@ -43,7 +43,7 @@ export function solveCommand(): Command {
 function runSolve(path: string, flags: SolveFlags): void {
   let document: SolutionDocument;
   try {
-    if (flags.out === '') throw new InputError('--out', 'is empty', '""', 'pass a file path, or leave --out out to print only');
+    if (flags.out !== undefined) requireWritableFile('--out', flags.out);
     const instance = readInstanceFile(path);
     if (instance.n > SLOW_SEARCH_EXAMPLES && instance.n <= MAX_TASK_EXAMPLES && covarianceScale(instance.covariance) === undefined) {
       process.stderr.write(`note: anisotropic Σ with n = ${instance.n}: the scalar-gating μ-search solves hundreds of cone programs of size n and can take minutes.\n`);

@@ -1,6 +1,6 @@
 import { reportExpectedError } from './errors.ts';
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES, backendHandle } from '../backend/handle.ts';
+import { backendHandle } from '../backend/handle.ts';
 import type { BackendName } from '../backend/types.ts';
 import { CLAIMS } from '../claims/registry.ts';
 import type { Effort } from '../claims/types.ts';
@@ -11,7 +11,7 @@ import type { RunRecord } from '../runner/records.ts';
 import { readRunRecord } from '../runner/results-file.ts';
 import { exitCodeFor, verify } from '../runner/verify.ts';
 import { baselineWarnings, renderBaselineDiff } from './baseline-output.ts';
-import { collect, parseEffort, parseSeed } from './options.ts';
+import { collect, parseBackend, parseEffort, parseSeed } from './options.ts';
 import { createProgress } from './progress.ts';
 import { summaryTable } from './summary.ts';
 
@@ -44,7 +44,7 @@ export function verifyCommand(): Command {
     .addOption(new Option('--claim <ID>', 'run only this claim (repeatable, any letter case); see --list').argParser(collect).default([], 'all claims'))
     .addOption(
       new Option('--backend <name>', 'numeric backend of the large-case Monte Carlo and scan checks: cpu (float64, worker threads) or webgpu (float32 WGSL kernels; needs a Vulkan driver)')
-        .choices(BACKEND_NAMES)
+        .argParser(parseBackend)
         .default('cpu'),
     )
     .addOption(new Option('--check <ID>', 'run only the checks with this id within the selected claims (repeatable), without hypothesis probes; e.g. monte-carlo-backend').argParser(collect).default([], 'all checks'))
