@@ -123,7 +123,7 @@ async function runScan(context: CheckContext, kind: GateSequence['kind']): Promi
         tolerance: `|ŷ_gla − ŷ_wpgd| ≤ (N + 1 + d + 4)·u·A + ν·B per prompt, u = ${UNIT_ROUNDOFF[backend.precision]} the unit roundoff, ν = ${MIN_NORMAL[backend.precision]} the smallest normal number: A = Σ_a|x_a|Σ_b|P_ab|Σ_i ω_i|x_ib y_i| bounds recursive summation over N + 1 steps and the d×d bilinear form, B (every weight 1) bounds the weights left out below ν. A and B are computed in float64 from the same prompts${backend.precision === 'float32' ? ' with inputs rounded to float32' : ''}.`,
         comparisons: rows,
       },
-      context.effort === 'quick' ? {} : { caveats: [`Each prompt scans ${N + 1} tokens; only the first 8 prompts are listed in the evidence.`] },
+      prompts > 8 ? { caveats: [`Each prompt scans ${N + 1} tokens; only the first 8 of the ${prompts} prompts are listed in the evidence.`] } : {},
     );
   });
 }

@@ -28,7 +28,7 @@ function blockCertificate(proof: BlockOptimumProof): string {
   const n = proof.sizes.reduce((sum, m) => sum + m, 0);
   return (
     `blocks $(${proof.sizes.join(', ')})$, $n = ${n}$, $\\Sigma = I$, symbolic $d, \\sigma^2, \\rho_k$: $(R_n + \\mu I)\\,\\hat\\omega = (D + r^\\top\\hat\\omega)\\, r$ ` +
-    `for $\\hat\\omega$ block-constant with $w_k = \\rho_k / ((1 - \\rho_k^2) m_k + \\mu)$, $\\mu = d + 1 + \\sigma^2$ (Sherman–Morrison, agreeing with Cramer's rule; ` +
+    `for $\\hat\\omega = D\\,w$ block-constant with $w_k = \\rho_k / ((1 - \\rho_k^2) m_k + \\mu)$, $\\mu = d + 1 + \\sigma^2$, $D = \\prod_k ((1 - \\rho_k^2) m_k + \\mu)$ (Sherman–Morrison, agreeing with Cramer's rule; ` +
     `$\\det(R_n + \\mu I)$ has ${proof.determinantTerms} terms); $${proof.riskLatex}$ (${proof.identities.length} polynomial identities, ${proof.milliseconds.toFixed(0)} ms)`
   );
 }

@@ -20,7 +20,7 @@ function certificate(proof: KeyVectorProof): string {
     `$d = ${proof.d},\\ n = ${proof.n}$, $\\Sigma = I$, $P$, $\\omega_{i,b}$, $R$, $\\sigma^2$ symbolic: $\\mathbb E\\big[(y - x^\\top P \\textstyle\\sum_i D_i x_i y_i)^2\\big]$ ` +
     `(${proof.lossTerms} loss monomials, ${proof.matchings} Isserlis matchings) has no monomial with weights of two coordinates and equals ` +
     `$d + \\sigma^2 + \\sum_b \\big[-2P_{bb}s_b + (\\sum_a P_{ab}^2)(a_b + b_b)\\big]$, where $d(-2p\\,s_b + p^2(a_b + b_b)) + d + \\sigma^2 = L(pI, \\omega_{\\cdot b})$ ` +
-    `is scalar-gating RISK for coordinate $b$ (${proof.identities.length} identities, ${proof.milliseconds.toFixed(0)} ms)`
+    `is scalar-gating RISK for coordinate $b$, with $s_b = \\omega_{\\cdot b}^\\top r$, $a_b = \\omega_{\\cdot b}^\\top R_n \\omega_{\\cdot b} + \\lVert\\omega_{\\cdot b}\\rVert^2$, $b_b = \\lVert\\omega_{\\cdot b}\\rVert^2 (d + \\sigma^2)$ (${proof.identities.length} identities, ${proof.milliseconds.toFixed(0)} ms)`
   );
 }
 
@@ -37,7 +37,7 @@ function decouplingCheck(context: CheckContext): CheckResult {
     };
   });
   const result = identityProofResult(context, instances, {
-    verified: `For (d, n) in ${sizes.map(([d, n]) => `(${d}, ${n})`).join(', ')} with Σ = I, the derived key-vector risk has no cross terms between coordinates and is a sum of per-coordinate scalar-gating risks.`,
+    verified: `For (d, n) in ${sizes.map(([d, n]) => `(${d}, ${n})`).join(', ')} with Σ = I, the derived key-vector risk has no cross terms between coordinates and, with P_ab = 0 off the diagonal, is the mean of per-coordinate scalar-gating risks.`,
     method: "E[loss] by Isserlis' theorem with Σ symbolic, then Σ = I substituted; s_b, a_b, b_b and L(pI, ω) from the toolkit's RISK formula over polynomials",
     hints: [
       'A cross-term remainder lists monomials that couple two coordinates: the risk would then not split, and L*_key could differ from L*_scalar at Σ = I.',
@@ -57,6 +57,6 @@ function decouplingCheck(context: CheckContext): CheckResult {
 export const keyVectorDecouplingCheck: Check = {
   id: 'symbolic-decoupling',
   kind: 'symbolic',
-  title: "Σ = I: the key-vector risk derived by Isserlis' theorem has no cross terms and splits into per-coordinate scalar-gating risks",
+  title: "Σ = I: the key-vector risk derived by Isserlis' theorem has no cross terms and splits into per-coordinate scalar-gating problems",
   run: decouplingCheck,
 };
