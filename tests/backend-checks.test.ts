@@ -10,7 +10,7 @@ import { diagonalCovariance } from '../src/data/covariance.ts';
 import { blockOptimalPreconditioner, blockRisk, blockRiskCoefficients } from '../src/theory/block-risk.ts';
 import { makeTask, optimalPreconditioner, risk, riskCoefficients } from '../src/theory/risk.ts';
 
-/** A handle whose backend is the CPU one with its outputs passed through `edit`. */
+/** Builds a handle whose backend is the CPU one with its outputs passed through `edit`. */
 function editedHandle(edit: (backend: Backend) => Partial<Backend>): BackendHandle {
   const backend = createCpuBackend({ workers: 1 });
   const edited: Backend = { ...backend, ...edit(backend) };

@@ -9,7 +9,7 @@ import type { ScanJob } from './types.ts';
  *   A = Σ_a |x_a| Σ_b |P_ab| Σ_i ω_{i(,b)} |x_{i,b} y_i|   (the WPGD sum on absolute values),
  *   B = Σ_a |x_a| Σ_b |P_ab| Σ_i |x_{i,b} y_i|              (the same with every weight 1).
  * A sum of m terms in precision u is off by at most about m·u·A (the standard
- * bound for recursive summation), and a weight left out for lying below the
+ * bound for recursive summation). A weight left out for lying below the
  * smallest normal number ν moves the sum by at most ν·B.
  */
 export interface ScanMagnitudes {

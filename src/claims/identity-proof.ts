@@ -4,7 +4,7 @@ import type { CheckContext, CheckResult, Json } from './types.ts';
 
 /**
  * Turns symbolic identity proofs into a check result. Each proved instance
- * lists identities as polynomial remainders (left side minus right side); the
+ * lists identities as polynomial remainders (left side minus right side). The
  * check is verified only when every remainder is the zero polynomial, and a
  * nonzero remainder becomes the counterexample, printed term by term.
  */
@@ -25,7 +25,7 @@ export interface ProvedInstance {
 export interface IdentityProofReport {
   /** Summary when every identity holds. */
   readonly verified: string;
-  /** How the identities were derived, for the report's details. */
+  /** The derivation method of the identities, for the report's details. */
   readonly method: string;
   /** Suggestions printed with a failure. */
   readonly hints: readonly string[];

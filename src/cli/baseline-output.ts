@@ -89,15 +89,16 @@ function describeMetricChange(entry: MetricEntry): string {
   }
 }
 
-/** The size of a value move next to its tolerance, and its direction relative to the bound. */
+/** Describes the size of a value move next to its tolerance, and its direction relative to the bound. */
 function moveDetail(entry: MetricEntry): string {
   if (entry.relativeChange === undefined) return '';
   const { value: a } = entry.before!;
   const { value: b } = entry.after!;
   const count = Number.isSafeInteger(a) && Number.isSafeInteger(b);
   const size = count ? ' (a count, compared exactly)' : ` (relative change ${entry.relativeChange.toExponential(1)} > tolerance ${MOVE_TOLERANCE.relative})`;
-  const direction = entry.towardBound === undefined ? '' : entry.towardBound ? `, toward its bound ${bound(entry.after!)}` : `, away from its bound ${bound(entry.after!)}`;
-  return `${size}${direction}`;
+  if (entry.towardBound === undefined) return size;
+  const direction = entry.towardBound ? 'toward' : 'away from';
+  return `${size}, ${direction} its bound ${bound(entry.after!)}`;
 }
 
 function bound(metric: Metric): string {

@@ -9,7 +9,7 @@ import { InputError } from '../core/errors.ts';
  */
 export function requireWritableFile(option: string, path: string): void {
   if (path === '') throw new InputError(option, 'is empty', '""', 'pass a file path');
-  // Ancestors first: stat of a path below a file fails with ENOTDIR instead of answering.
+  // Ancestors first: stat of a path below a file fails with ENOTDIR instead of returning an entry.
   for (let folder = dirname(resolve(path)); ; folder = dirname(folder)) {
     const entry = statSync(folder, { throwIfNoEntry: false });
     if (entry !== undefined && !entry.isDirectory()) {

@@ -133,9 +133,9 @@ export class ExactDecimal {
     }
     const magnitude = this.units < 0n ? -this.units : this.units;
     // BigInt division truncates toward zero, which is what a digit prefix needs.
-    const kept = places >= this.scale ? magnitude * powerOfTen(places - this.scale) : magnitude / powerOfTen(this.scale - places);
-    const sign = this.units < 0n && kept !== 0n ? '-' : '';
-    return sign + placeDecimalPoint(kept.toString(), places);
+    const digits = places >= this.scale ? magnitude * powerOfTen(places - this.scale) : magnitude / powerOfTen(this.scale - places);
+    const sign = this.units < 0n && digits !== 0n ? '-' : '';
+    return sign + placeDecimalPoint(digits.toString(), places);
   }
 
   /** Writes the value rounded to `places` decimals, halves away from zero, as a printed decimal expansion is. */
@@ -146,9 +146,9 @@ export class ExactDecimal {
     if (places >= this.scale) return this.toFixed(places);
     const magnitude = this.units < 0n ? -this.units : this.units;
     const unit = powerOfTen(this.scale - places);
-    const kept = (2n * magnitude + unit) / (2n * unit);
-    const sign = this.units < 0n && kept !== 0n ? '-' : '';
-    return sign + placeDecimalPoint(kept.toString(), places);
+    const digits = (2n * magnitude + unit) / (2n * unit);
+    const sign = this.units < 0n && digits !== 0n ? '-' : '';
+    return sign + placeDecimalPoint(digits.toString(), places);
   }
 
   /** Writes the exact value in plain decimal notation, all of its `scale` decimals included. */

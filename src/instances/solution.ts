@@ -250,10 +250,10 @@ function vectorFamily(task: Task, wpgd: WpgdOptimum, omegaStar: number[]): Solut
  * resolution. The exact cone program, certified by its KKT test, decides.
  */
 function exactVerdict(verdict: ScalarVerdict, optimal: boolean): ScalarVerdict {
-  let floatSaid = 'undetermined';
-  if (verdict.optimal !== undefined) floatSaid = verdict.optimal ? 'optimal' : 'not optimal';
+  let floatVerdict = 'undetermined';
+  if (verdict.optimal !== undefined) floatVerdict = verdict.optimal ? 'optimal' : 'not optimal';
   const exactly = optimal ? 'L*_scalar = L*_WPGD exactly' : 'L*_scalar > L*_WPGD exactly';
-  return { ...verdict, optimal, reason: `${exactly} (exact rational arithmetic; the float64 cone test, within its tolerance ${CONE_RTOL}, said ${floatSaid}: ${verdict.reason})` };
+  return { ...verdict, optimal, reason: `${exactly} (exact rational arithmetic; the float64 cone test, within its tolerance ${CONE_RTOL}, said ${floatVerdict}: ${verdict.reason})` };
 }
 
 /** Computes every optimum of the instance; n ≤ MAX_TASK_EXAMPLES. */

@@ -219,12 +219,12 @@ export class Polynomial {
     const collected: Term[] = [];
     const powerCache = new Map<string, Polynomial>();
     for (const term of this.terms.values()) {
-      const kept: Array<readonly [string, number]> = [];
+      const unreplaced: Array<readonly [string, number]> = [];
       let value = Polynomial.constant(1);
       for (const [name, exponent] of term.powers) {
         const replacement = values.get(name);
         if (replacement === undefined) {
-          kept.push([name, exponent]);
+          unreplaced.push([name, exponent]);
           continue;
         }
         const key = `${name}^${exponent}`;
@@ -235,14 +235,14 @@ export class Polynomial {
         }
         value = value.mul(power);
       }
-      for (const product of value.mul(Polynomial.fromTerms([{ powers: kept, coefficient: term.coefficient }])).terms.values()) {
+      for (const product of value.mul(Polynomial.fromTerms([{ powers: unreplaced, coefficient: term.coefficient }])).terms.values()) {
         collected.push(product);
       }
     }
     return Polynomial.fromTerms(collected);
   }
 
-  /** The variables that occur, in ascending name order. */
+  /** Returns the variables that occur, in ascending name order. */
   variables(): string[] {
     const names = new Set<string>();
     for (const term of this.terms.values()) for (const [name] of term.powers) names.add(name);
