@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { accumulateRiskChunk, accumulateScanChunk } from '../src/backend/cpu-loops.ts';
+import { accumulateRiskChunk, accumulateScanChunk, accumulateVectorScanPair } from '../src/backend/cpu-loops.ts';
 import { Random } from '../src/data/random.ts';
 
 /**
  * The blocked inner loops must give bitwise the results of the plain loops
  * they replace (one example at a time over all columns), for every d: the
- * blocks of eight and four, their remainders, and d below a block.
+ * blocks of eight, four and two, their remainders, and d below a block.
  */
 
 function plainRisk(g: Float64Array, omega: Float64Array, labels: Float64Array, features: Float64Array, start: number, size: number, d: number): void {
@@ -67,5 +67,22 @@ describe('blocked CPU inner loops', () => {
     accumulateScanChunk(vector, state, sum, gates, omega, labels, features, start, size, d);
     expect(sameBits(state, expectedState)).toBe(true);
     expect(sameBits(sum, expectedSum)).toBe(true);
+  });
+
+  it.each(dimensions)('vector scan loop over a pair of prompts, d = %i', (d) => {
+    const random = new Random(200 + d);
+    const start = 4;
+    const size = 23;
+    const gates = Float64Array.from({ length: (start + size) * d }, () => (random.uniform() < 0.1 ? 0 : random.uniform()));
+    const omega = draw(random, (start + size) * d);
+    const prompt = () => ({ s: draw(random, d), g: draw(random, d), labels: draw(random, size), features: draw(random, size * d) });
+    const a = prompt();
+    const b = prompt();
+    const expected = [a, b].map(({ s, g }) => ({ s: s.slice(), g: g.slice() }));
+    plainScan(true, expected[0].s, expected[0].g, gates, omega, a.labels, a.features, start, size, d);
+    plainScan(true, expected[1].s, expected[1].g, gates, omega, b.labels, b.features, start, size, d);
+    accumulateVectorScanPair(a, b, gates, omega, start, size, d);
+    expect(sameBits(a.s, expected[0].s) && sameBits(a.g, expected[0].g)).toBe(true);
+    expect(sameBits(b.s, expected[1].s) && sameBits(b.g, expected[1].g)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { accumulateRiskChunk, accumulateScanChunk } from './cpu-loops.ts';
+import { accumulateRiskChunk, accumulateScanChunk, accumulateVectorScanPair, type ScanPromptChunk } from './cpu-loops.ts';
 import { NormalGenerator, type PhiloxKey } from './philox.ts';
 import type { BlockModel, GateSequence } from './types.ts';
 
@@ -293,37 +293,91 @@ export interface ScanPredictions {
   readonly labels: Float64Array;
 }
 
+/** One prompt's scratch in the scan kernel: its sampler, the state s and the weighted sum g. */
+class ScanLane implements ScanPromptChunk {
+  readonly sampler: PromptSampler;
+  readonly s: Float64Array;
+  readonly g: Float64Array;
+  readonly labels: Float64Array;
+  readonly features: Float64Array;
+
+  constructor(job: PreparedScanJob) {
+    this.sampler = new PromptSampler(job.model, job.key);
+    this.s = new Float64Array(job.model.d);
+    this.g = new Float64Array(job.model.d);
+    this.labels = this.sampler.labels;
+    this.features = this.sampler.features;
+  }
+
+  /** Samples the tasks, query and noise of prompt p and zeroes s and g. */
+  begin(p: number): void {
+    this.sampler.begin(p);
+    this.s.fill(0);
+    this.g.fill(0);
+  }
+}
+
 /**
  * Scan kernel for prompts p = first .. first + count − 1, under construction C
  * (k_i = (x_i, 0), v_i = (0, y_i), q = (Pᵀx, 0)): only the label row of S is
  * nonzero, so the state is s ∈ R^d with s_c ← γ_{t(,c)} s_c + x_{t,c} y_t for
  * the examples, the query's gate multiplies s, and ŷ_gla = Σ_a x_a Σ_b P_ab s_b.
  * Beside it, ŷ_wpgd = xᵀ P Σ_i (ω_i ⊙ x_i) y_i with the precomputed weights.
+ * With vector gates, prompts go through the token loop two at a time (see
+ * accumulateVectorScanPair); each prompt's result is bitwise the same either way.
  */
 export function scanKernel(job: PreparedScanJob, first: number, count: number): ScanPredictions {
-  const { d, n } = job.model;
-  const { P, gates, omega } = job;
-  const vector = job.kind === 'vector';
-  const sampler = new PromptSampler(job.model, job.key);
-  const s = new Float64Array(d);
-  const g = new Float64Array(d);
-  const gla = new Float64Array(count);
-  const wpgd = new Float64Array(count);
-  const labels = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
-    const p = first + index;
-    sampler.begin(p);
-    s.fill(0);
-    g.fill(0);
-    for (let start = 0; start < n; start += sampler.chunkExamples) {
-      const size = Math.min(sampler.chunkExamples, n - start);
-      sampler.examples(p, start, size);
-      accumulateScanChunk(vector, s, g, gates, omega, sampler.labels, sampler.features, start, size, d);
+  const out: ScanPredictions = { gla: new Float64Array(count), wpgd: new Float64Array(count), labels: new Float64Array(count) };
+  const a = new ScanLane(job);
+  let index = 0;
+  if (job.kind === 'vector' && count >= 2) {
+    const b = new ScanLane(job);
+    for (; index + 2 <= count; index += 2) {
+      scanPromptPair(job, a, b, first + index);
+      finishScanPrompt(job, a, out, index);
+      finishScanPrompt(job, b, out, index + 1);
     }
-    for (let c = 0; c < d; c++) s[c] *= vector ? gates[n * d + c] : gates[n];
-    gla[index] = bilinear(sampler.x, P, s, d);
-    wpgd[index] = bilinear(sampler.x, P, g, d);
-    labels[index] = sampler.queryLabel;
   }
-  return { gla, wpgd, labels };
+  for (; index < count; index++) {
+    scanPrompt(job, a, first + index);
+    finishScanPrompt(job, a, out, index);
+  }
+  return out;
+}
+
+/** Runs the token loop of prompt p in `lane`. */
+function scanPrompt(job: PreparedScanJob, lane: ScanLane, p: number): void {
+  const { d, n } = job.model;
+  const { sampler, s, g } = lane;
+  lane.begin(p);
+  for (let start = 0; start < n; start += sampler.chunkExamples) {
+    const size = Math.min(sampler.chunkExamples, n - start);
+    sampler.examples(p, start, size);
+    accumulateScanChunk(job.kind === 'vector', s, g, job.gates, job.omega, sampler.labels, sampler.features, start, size, d);
+  }
+}
+
+/** Runs the vector-gated token loop of prompts p (lane a) and p + 1 (lane b) together. */
+function scanPromptPair(job: PreparedScanJob, a: ScanLane, b: ScanLane, p: number): void {
+  const { d, n } = job.model;
+  const chunk = a.sampler.chunkExamples;
+  a.begin(p);
+  b.begin(p + 1);
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
+    a.sampler.examples(p, start, size);
+    b.sampler.examples(p + 1, start, size);
+    accumulateVectorScanPair(a, b, job.gates, job.omega, start, size, d);
+  }
+}
+
+/** Applies the query's gate to s and writes prompt `index`'s two predictions and its query label. */
+function finishScanPrompt(job: PreparedScanJob, lane: ScanLane, out: ScanPredictions, index: number): void {
+  const { d, n } = job.model;
+  const { sampler, s, g } = lane;
+  const vector = job.kind === 'vector';
+  for (let c = 0; c < d; c++) s[c] *= vector ? job.gates[n * d + c] : job.gates[n];
+  out.gla[index] = bilinear(sampler.x, job.P, s, d);
+  out.wpgd[index] = bilinear(sampler.x, job.P, g, d);
+  out.labels[index] = sampler.queryLabel;
 }

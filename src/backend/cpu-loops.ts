@@ -139,3 +139,70 @@ export function accumulateScanChunk(
     g[c] = total;
   }
 }
+
+/**
+ * The vector-gated scan's inner loop for two prompts a and b over the same
+ * chunk of token positions: for each, s_c ← γ_{t,c} s_c + u_c and
+ * g_c += ω_{t,c} u_c with u = x_{t,c} y_t of that prompt. The gates and weights
+ * do not depend on the prompt, so each γ_{t,c} and ω_{t,c} is loaded once for
+ * both; alone, the loop makes three loads per two multiply-adds and is bound
+ * by them. Each prompt's state gets its terms in the order of
+ * accumulateScanChunk, so the results are bitwise the same.
+ */
+export function accumulateVectorScanPair(
+  a: ScanPromptChunk,
+  b: ScanPromptChunk,
+  gates: Float64Array,
+  omega: Float64Array,
+  start: number,
+  size: number,
+  d: number,
+): void {
+  const sa = a.s, ga = a.g, labelsA = a.labels, featuresA = a.features;
+  const sb = b.s, gb = b.g, labelsB = b.labels, featuresB = b.features;
+  let c = 0;
+  for (; c + 2 <= d; c += 2) {
+    let sa0 = sa[c], sa1 = sa[c + 1], ga0 = ga[c], ga1 = ga[c + 1];
+    let sb0 = sb[c], sb1 = sb[c + 1], gb0 = gb[c], gb1 = gb[c + 1];
+    for (let i = 0, row = c, index = start * d + c; i < size; i++, row += d, index += d) {
+      const ya = labelsA[i];
+      const yb = labelsB[i];
+      const gamma0 = gates[index], gamma1 = gates[index + 1];
+      const weight0 = omega[index], weight1 = omega[index + 1];
+      const ua0 = featuresA[row] * ya, ua1 = featuresA[row + 1] * ya;
+      const ub0 = featuresB[row] * yb, ub1 = featuresB[row + 1] * yb;
+      sa0 = gamma0 * sa0 + ua0;
+      sa1 = gamma1 * sa1 + ua1;
+      ga0 += weight0 * ua0;
+      ga1 += weight1 * ua1;
+      sb0 = gamma0 * sb0 + ub0;
+      sb1 = gamma1 * sb1 + ub1;
+      gb0 += weight0 * ub0;
+      gb1 += weight1 * ub1;
+    }
+    sa[c] = sa0; sa[c + 1] = sa1; ga[c] = ga0; ga[c + 1] = ga1;
+    sb[c] = sb0; sb[c + 1] = sb1; gb[c] = gb0; gb[c + 1] = gb1;
+  }
+  if (c < d) {
+    // d odd: the last column, one prompt after the other.
+    for (const { s, g, labels, features } of [a, b]) {
+      let state = s[c];
+      let total = g[c];
+      for (let i = 0, row = c, index = start * d + c; i < size; i++, row += d, index += d) {
+        const update = features[row] * labels[i];
+        state = gates[index] * state + update;
+        total += omega[index] * update;
+      }
+      s[c] = state;
+      g[c] = total;
+    }
+  }
+}
+
+/** One prompt's part of accumulateVectorScanPair: its state s, its weighted sum g, and its sampled chunk. */
+export interface ScanPromptChunk {
+  readonly s: Float64Array;
+  readonly g: Float64Array;
+  readonly labels: Float64Array;
+  readonly features: Float64Array;
+}
