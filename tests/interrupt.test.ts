@@ -37,7 +37,15 @@ describe('interrupted verify', () => {
     expect(results.claims).toHaveLength(CLAIMS.length);
     expect(results.counts.incomplete).toBeGreaterThanOrEqual(CLAIMS.length - 1);
     expect(results.claims[0].status).toBe('incomplete');
-    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('incomplete');
+    // Every selected check is accounted for: run, or named as not run.
+    results.claims.forEach((claim: { id: string; checks: unknown[]; notRun?: string[] }, index: number) => {
+      expect(claim.checks.length + (claim.notRun?.length ?? 0)).toBe(CLAIMS[index].checks.length);
+    });
+    const first = results.claims[0];
+    const index = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(index).toContain('incomplete');
+    expect(index).toContain(`/${CLAIMS[0].checks.length} (${first.notRun.length} not run)`);
+    expect(readFileSync(join(out, `${first.id}.md`), 'utf8')).toContain(`\`${first.notRun[0]}\``);
     expect(readdirSync(out).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

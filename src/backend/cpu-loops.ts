@@ -141,7 +141,7 @@ export function accumulateScanChunk(
 }
 
 /**
- * The vector-gated scan's inner loop for two prompts a and b over the same
+ * Runs the vector-gated scan's inner loop for two prompts a and b over the same
  * chunk of token positions: for each, s_c ← γ_{t,c} s_c + u_c and
  * g_c += ω_{t,c} u_c with u = x_{t,c} y_t of that prompt. The gates and weights
  * do not depend on the prompt, so each γ_{t,c} and ω_{t,c} is loaded once for

@@ -41,6 +41,8 @@ export interface ClaimRecord {
   /** `incomplete` only when the run was interrupted before this claim finished. */
   status: Status | 'incomplete';
   checks: CheckRecord[];
+  /** Ids of the selected checks an interruption kept from running; present only on `incomplete` claims. */
+  notRun?: string[];
   seconds: number;
 }
 

@@ -95,12 +95,14 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
     const checks: CheckRecord[] = [];
     const hypotheses: HypothesisRecord[] = [];
     let interrupted = false;
-    for (const check of claim.checks) {
+    let notRun: string[] = [];
+    for (const [position, check] of claim.checks.entries()) {
       // Checks run synchronously, so give the event loop a turn between them:
       // otherwise a SIGINT handler never runs before the whole run has finished.
       await yieldToEventLoop();
       if (options.signal?.aborted) {
         interrupted = true;
+        notRun = claim.checks.slice(position).map((unrun) => unrun.id);
         break;
       }
       const context = contextFor(claim, check.id);
@@ -132,20 +134,27 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
       : probeError
         ? 'failed'
         : combineStatuses(checks.map((check) => check.status));
-    records.push(claimRecord(claim, status, checks, hypotheses, (performance.now() - started) / 1000));
+    records.push(claimRecord(claim, status, checks, hypotheses, (performance.now() - started) / 1000, interrupted ? notRun : undefined));
     if (interrupted) break;
   }
   // Claims that never started are listed as incomplete too, so the report shows what is missing.
   for (const claim of claims.slice(records.length)) {
     const hypotheses = claim.hypotheses.map((hypothesis) => ({ ...unprobedRecord(hypothesis), verdict: 'incomplete' as const, summary: 'The run was interrupted before this claim started.' }));
-    records.push(claimRecord(claim, 'incomplete', [], hypotheses, 0));
+    records.push(claimRecord(claim, 'incomplete', [], hypotheses, 0, claim.checks.map((check) => check.id)));
   }
   return records;
 }
 
-function claimRecord(claim: Claim, status: ClaimRecord['status'], checks: CheckRecord[], hypotheses: HypothesisRecord[], seconds: number): ClaimRecord {
+function claimRecord(
+  claim: Claim,
+  status: ClaimRecord['status'],
+  checks: CheckRecord[],
+  hypotheses: HypothesisRecord[],
+  seconds: number,
+  notRun?: string[],
+): ClaimRecord {
   const { id, title, paperResult, statement, remark } = claim;
-  return { id, title, paperResult, statement, hypotheses, remark, status, checks, seconds };
+  return { id, title, paperResult, statement, hypotheses, remark, status, checks, ...(notRun === undefined ? {} : { notRun }), seconds };
 }
 
 function yieldToEventLoop(): Promise<void> {
