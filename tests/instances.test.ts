@@ -6,6 +6,7 @@ import { InputError } from '../src/core/errors.ts';
 import { InstanceError, MAX_REPORTED_ISSUES } from '../src/instances/issues.ts';
 import { parseInstance, readInstanceFile } from '../src/instances/parse.ts';
 import { decimalFraction } from '../src/instances/exact.ts';
+import { duplicateKeys } from '../src/instances/duplicate-keys.ts';
 import { instanceTask, MAX_TASK_EXAMPLES } from '../src/instances/task.ts';
 
 const EXAMPLES = readdirSync('examples')
@@ -248,6 +249,35 @@ describe('instance files', () => {
 
   it('rejects a folder', () => {
     expect(() => readInstanceFile(folder)).toThrow(/is a folder/);
+  });
+
+  it('rejects a key set twice, naming where', () => {
+    const path = join(folder, 'twice.json');
+    // Valid either way, so only the repeat can be the problem.
+    writeFileSync(path, '{"d": 2, "n": 4, "sigmaEigenvalues": [1, 2], "sigma2": 0.5,\n "blocks": {"sizes": [2, 2], "rho": [0.5, 0.9], "rho": [0.5, 0.8]}}');
+    expect(() => readInstanceFile(path)).toThrow(`instance file ${path} sets a key twice in one object, and only the last value would count (got "rho" again in /blocks at line 2, column 49); keep one of each repeated key`);
+  });
+
+  it('accepts the same key in different objects', () => {
+    const path = join(folder, 'nested.json');
+    writeFileSync(path, JSON.stringify({ ...blockInstance(), name: 'x', description: 'name appears once per object' }));
+    expect(readInstanceFile(path).d).toBe(2);
+  });
+});
+
+describe('duplicate JSON keys', () => {
+  it('finds repeats at every depth and writes the object as a JSON pointer', () => {
+    const text = '{"a": 1, "b": [{"c": 1, "c": 2}], "x/y": {"k": 1, "k": 2}, "a": 3}';
+    expect(duplicateKeys(text)).toEqual([
+      { object: '/b/0', key: 'c', line: 1, column: 25 },
+      { object: '/x~1y', key: 'k', line: 1, column: 51 },
+      { object: '', key: 'a', line: 1, column: 60 },
+    ]);
+  });
+
+  it('finds none where keys repeat only across objects', () => {
+    expect(duplicateKeys('{"a": {"a": {"a": 1}}, "b": [{"a": 1}, {"a": 2}]}')).toEqual([]);
+    expect(duplicateKeys('[1, 2, 3]')).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
 import type { BlockModel, Correlation } from '../data/correlation.ts';
 import type { Covariance } from '../data/covariance.ts';
+import { duplicateKeys } from './duplicate-keys.ts';
 import { InstanceError } from './issues.ts';
 import { schemaIssues } from './schema.ts';
 import { semanticIssues, type InstanceJson } from './semantic.ts';
@@ -75,9 +76,16 @@ export function readJsonFile(path: string, what: string): unknown {
     if (code === 'EISDIR') throw new InputError(`${what} ${path}`, 'is a folder', path, 'pass the path of a JSON file');
     throw new InputError(`${what} ${path}`, 'could not be read', (error as Error).message, 'check the path and its permissions');
   }
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch (error) {
     throw new InputError(`${what} ${path}`, 'is not valid JSON', (error as Error).message, 'fix the syntax there (JSON allows no comments, trailing commas or NaN)');
   }
+  const repeats = duplicateKeys(text);
+  if (repeats.length > 0) {
+    const listed = repeats.map(({ object, key, line, column }) => `"${key}" again in ${object === '' ? 'the top-level object' : object} at line ${line}, column ${column}`);
+    throw new InputError(`${what} ${path}`, `sets a key twice in one object, and only the last value would count`, listed.join('; '), 'keep one of each repeated key');
+  }
+  return json;
 }
