@@ -8,7 +8,7 @@ import { prepareModel, PromptSampler, riskKernel, scanKernel, scanWeights, type 
 import { NormalGenerator, philoxKey } from '../src/backend/philox.ts';
 import type { GateSequence } from '../src/backend/types.ts';
 import type { WebGpuBackend } from '../src/backend/webgpu.ts';
-import { chunkExamples, kernelCounts, philoxBlocksPerPrompt } from '../src/bench/backend-counts.ts';
+import { accumulationAccesses, chunkExamples, kernelCounts, philoxBlocksPerPrompt } from '../src/bench/backend-counts.ts';
 import { benchModel, exampleCount, BENCH_KERNELS, type BenchSize } from '../src/bench/backend-jobs.ts';
 import { accumulateRiskChunk, accumulateScanChunk, innerLoopMultiplyAdds } from '../src/bench/backend-loops.ts';
 import { dataCaches, parseBusyCpuSeconds, parseCacheSize } from '../src/bench/backend-machine.ts';
@@ -101,11 +101,27 @@ describe('kernel counts', () => {
     expect(large.loopBytes).toBeGreaterThan(small.loopBytes);
   });
 
-  it('vector gates add d weights and gates per token to the working set', () => {
+  it('vector gates add d weights and gates per token and a second prompt\'s scratch to the working set', () => {
     const size = SHAPES[1];
     const n = exampleCount(size);
+    const { d } = size;
+    const K = size.blockSizes.length;
+    const chunk = chunkExamples(size);
+    const secondPrompt = chunk * d + chunk + (n + 1) + (d + K * d) + K * d + 3 * d;
     const extra = kernelCounts('scan-vector', size).workingSetBytes - kernelCounts('scan-scalar', size).workingSetBytes;
-    expect(extra).toBe(8 * (size.d - 1) * (2 * n + 1));
+    expect(extra).toBe(8 * ((d - 1) * (2 * n + 1) + secondPrompt));
+  });
+
+  it('inner-loop accesses match a count of the loops in cpu-loops.ts', () => {
+    // d = 16, n = 256, chunks of 64: 4 chunks.
+    expect(accumulationAccesses('risk', 16, 256, 64)).toBe(256 * 2 * 10 + 4 * 2 * 16);
+    expect(accumulationAccesses('scan-scalar', 16, 256, 64)).toBe(256 * 4 * 7 + 4 * 4 * 16);
+    expect(accumulationAccesses('scan-vector', 16, 256, 64)).toBe(256 * 8 * 5 + 4 * 4 * 16);
+    // Leftover columns and the plain loop below d = 8.
+    expect(accumulationAccesses('risk', 9, 10, 4)).toBe(10 * (10 + 3) + 3 * 2 * 9);
+    expect(accumulationAccesses('risk', 3, 10, 4)).toBe(10 * (2 + 9));
+    expect(accumulationAccesses('scan-scalar', 5, 10, 4)).toBe(10 * (7 + 4) + 3 * 4 * 5);
+    expect(accumulationAccesses('scan-vector', 5, 10, 4)).toBe(10 * (2 * 5 + 4) + 3 * 4 * 5);
   });
 });
 

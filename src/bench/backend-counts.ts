@@ -22,11 +22,11 @@ export interface KernelCounts {
   readonly multiplyAdds: MultiplyAdds;
   /** Lone products b·c in the model's arithmetic: feature scaling √λ_c·z, ω_i·y_i or x_i·y_i, ρ_k·β_c. */
   readonly multiplies: number;
-  /** Bytes that the kernel's loops read and write, 8 per float64 and 4 per int32 access, whatever cache serves them. */
+  /** Bytes that the kernel's loops read and write, 8 per float64 and 4 per int32 access, whatever cache serves them; values held in local variables are not counted. */
   readonly loopBytes: number;
   /** Bytes of results per prompt: the loss, or the three predictions of the scan. */
   readonly outputBytes: number;
-  /** Bytes of every array the kernel touches per prompt, which one worker reuses for every prompt of its range. */
+  /** Bytes of every array one worker touches at a time (two prompts' scratch for the vector-gated scan), reused for every prompt of its range. */
   readonly workingSetBytes: number;
 }
 
@@ -101,24 +101,20 @@ export function kernelCounts(kernel: BenchKernel, size: BenchSize): KernelCounts
 /**
  * Bytes the loops read and write per prompt. Per example, the sampler writes
  * d normals, then reads z, √λ and β^{(k)} and writes x (4d float64 accesses),
- * reads k(i) (int32) and ξ_i and writes y_i. The RISK loop reads ω_i, y_i and
- * x_i and reads and writes g (3d + 2 accesses). The scan loop reads y_i, x_i,
- * the gate and the weight (d of each for vector gates) and reads and writes s
- * and g. Once per prompt: d + K·d task normals written, K·d block tasks built
- * from two reads each, the query sampled and scaled (4d), its label read from
- * x and β (2d), n + 1 noise terms written, and each xᵀ P v reads P and v in
- * its inner loop and x in its outer loop (2d² + d); the scan also multiplies
- * s by the query's gate (3d).
+ * reads k(i) (int32) and ξ_i and writes y_i. The inner loop's accesses are
+ * those of cpu-loops.ts as it runs (see accumulationAccesses). Once per
+ * prompt: d + K·d task normals written, K·d block tasks built from two reads
+ * each, the query sampled and scaled (4d), its label read from x and β (2d),
+ * n + 1 noise terms written, and each xᵀ P v reads P and v in its inner loop
+ * and x in its outer loop (2d² + d); the scan also multiplies s by the
+ * query's gate (3d).
  */
 function loopBytesPerPrompt(kernel: BenchKernel, size: BenchSize): number {
   const { d } = size;
   const n = exampleCount(size);
   const K = size.blockSizes.length;
   const sampler = n * ((d + 4 * d + 2) * BYTES_FLOAT64 + BYTES_INT32);
-  let loop: number;
-  if (kernel === 'risk') loop = n * (3 * d + 2);
-  else if (kernel === 'scan-scalar') loop = n * (5 * d + 3);
-  else loop = n * (7 * d + 1);
+  const loop = accumulationAccesses(kernel, d, n, chunkExamples(size));
   const bilinear = 2 * d * d + d;
   const sampling = d + K * d + 3 * K * d + 4 * d + 2 * d + (n + 1);
   const perPrompt = kernel === 'risk' ? sampling + bilinear : sampling + 2 * bilinear + 3 * d;
@@ -126,10 +122,41 @@ function loopBytesPerPrompt(kernel: BenchKernel, size: BenchSize): number {
 }
 
 /**
- * Returns the bytes of every array that one worker touches for a prompt. They
- * are the chunk of sampled examples and its labels, ω and the scan's gates
- * (d per token for vector gates), P, √λ, k(i), the noise, the task normals,
- * the block tasks and the d-vectors x, g and the scan's s.
+ * Returns the float64 accesses per prompt of the inner loops of cpu-loops.ts.
+ * Within a block of columns the state stays in local variables, loaded and
+ * stored once per chunk of `chunk` examples; per example a block reads its
+ * features and, once for the block, what the columns share:
+ * - RISK, blocks of 8 (d ≥ 8): ω_i and y_i, then 8 features; a leftover
+ *   column reads ω_i, y_i and x_{i,c}. Below d = 8 the plain loop reads ω_i
+ *   and y_i and, per column, x_{i,c} and g_c and writes g_c.
+ * - Scalar-gated scan, blocks of 4: y_i, γ_i, ω_i and 4 features; a leftover
+ *   column reads x_{i,c}, y_i, γ_i and ω_i.
+ * - Vector-gated scan, two prompts at a time in blocks of 2 columns: 2
+ *   labels, 2 gates, 2 weights and 4 features per pair, so 5 per prompt; a
+ *   leftover column reads x_{i,c}, y_i, γ_{i,c} and ω_{i,c} per prompt.
+ */
+export function accumulationAccesses(kernel: BenchKernel, d: number, n: number, chunk: number): number {
+  const chunks = Math.ceil(n / chunk);
+  if (kernel === 'risk') {
+    if (d < 8) return n * (2 + 3 * d);
+    const blocks = Math.floor(d / 8);
+    return n * (blocks * (2 + 8) + (d - 8 * blocks) * 3) + chunks * 2 * d;
+  }
+  if (kernel === 'scan-scalar') {
+    const blocks = Math.floor(d / 4);
+    return n * (blocks * (3 + 4) + (d - 4 * blocks) * 4) + chunks * 4 * d;
+  }
+  const blocks = Math.floor(d / 2);
+  return n * (blocks * 5 + (d - 2 * blocks) * 4) + chunks * 4 * d;
+}
+
+/**
+ * Returns the bytes of every array that one worker touches at a time. Shared
+ * by all prompts: ω and the scan's gates (d per token for vector gates), P,
+ * √λ, the block constants and k(i). Per prompt in flight: the chunk of
+ * sampled examples and its labels, the noise, the task normals, the block
+ * tasks and the d-vectors x, g and the scan's s. The vector-gated scan has
+ * two prompts in flight.
  */
 function workingSetBytes(kernel: BenchKernel, size: BenchSize): number {
   const { d } = size;
@@ -139,7 +166,9 @@ function workingSetBytes(kernel: BenchKernel, size: BenchSize): number {
   const width = kernel === 'scan-vector' ? d : 1;
   const weights = n * width;
   const gates = kernel === 'risk' ? 0 : (n + 1) * width;
+  const shared = weights + gates + d * d + d + 2 * K;
   const vectors = kernel === 'risk' ? 2 * d : 3 * d;
-  const float64s = chunk * d + chunk + weights + gates + d * d + d + (n + 1) + (d + K * d) + K * d + 2 * K + vectors;
-  return float64s * BYTES_FLOAT64 + n * BYTES_INT32;
+  const perPrompt = chunk * d + chunk + (n + 1) + (d + K * d) + K * d + vectors;
+  const inFlight = kernel === 'scan-vector' ? 2 : 1;
+  return (shared + inFlight * perPrompt) * BYTES_FLOAT64 + n * BYTES_INT32;
 }
