@@ -75,9 +75,60 @@ describe('runner', () => {
     ]);
     const run = await verify({ effort: 'quick', seed: 1, claimIds: [], claims: [stopping, ...claims], signal: controller.signal });
     expect(run.claims.map((claim) => claim.status)).toEqual(['incomplete', 'incomplete', 'incomplete']);
-    expect(run.claims[0].checks).toHaveLength(1);
+    // The check that saw the abort did not finish on its own terms, so its result is dropped.
+    expect(run.claims[0].checks).toHaveLength(0);
+    expect(run.claims[0].notRun).toEqual(['first', 'second']);
+    expect(run.claims[1].notRun).toEqual(claims[0].checks.map((check) => check.id));
     expect(run.counts.incomplete).toBe(3);
     expect(exitCodeFor(run)).toBe(130);
+  });
+
+  it('stops a running check at its next progress report', async () => {
+    let stop = false;
+    let steps = 0;
+    const long = claimWith('L', [
+      {
+        id: 'long',
+        kind: 'property',
+        title: 'reports progress in a loop',
+        run: (context) => {
+          for (let step = 0; step < 1000; step++) {
+            if (step === 3) stop = true;
+            context.progress(step / 1000);
+            steps++;
+          }
+          return { status: 'verified', summary: '', metrics: [], details: {} };
+        },
+      },
+    ]);
+    // A flag another thread sets looks the same to the runner: anything with `aborted`.
+    const run = await verify({ effort: 'quick', seed: 1, claimIds: [], claims: [long], signal: { get aborted() { return stop; } } });
+    expect(steps).toBe(3);
+    expect(run.claims[0].status).toBe('incomplete');
+    expect(run.claims[0].checks).toHaveLength(0);
+  });
+
+  it('drops the result of a check that catches the interruption', async () => {
+    const controller = new AbortController();
+    const swallowing = claimWith('S', [
+      {
+        id: 'swallows',
+        kind: 'property',
+        title: 'turns every exception into a failure',
+        run: (context) => {
+          controller.abort();
+          try {
+            context.progress(0.5);
+          } catch (error) {
+            return { status: 'failed', summary: String(error), metrics: [], details: {} };
+          }
+          return { status: 'verified', summary: '', metrics: [], details: {} };
+        },
+      },
+    ]);
+    const run = await verify({ effort: 'quick', seed: 1, claimIds: [], claims: [swallowing], signal: controller.signal });
+    expect(run.counts).toMatchObject({ failed: 0, incomplete: 1 });
+    expect(run.claims[0].notRun).toEqual(['swallows']);
   });
 
   it('rejects an unknown claim id naming the valid ones', () => {

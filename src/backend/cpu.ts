@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.ts';
+import { startTypeScriptWorker, tsxEsmApiUrl } from '../core/typescript-worker.ts';
 import { requireFinite, requireGates, requireLength, requireNoiseVariance, requirePositiveInteger } from '../core/validate.ts';
 import { validateBlockModel } from '../data/correlation.ts';
 import {
@@ -118,34 +115,14 @@ interface PooledWorker {
   readonly pending: Map<number, Pending>;
 }
 
-/** Returns the file URL of tsx's ESM API (the import condition of `tsx/esm/api`), read from tsx's exports map. */
-function tsxEsmApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
-  const entry = manifest.exports?.['./esm/api']?.import?.default;
-  if (typeof entry !== 'string') {
-    throw new Error(`tsx at ${dirname(manifestPath)} has no ESM entry for tsx/esm/api; install tsx 4, which the CPU backend's workers need to load TypeScript`);
-  }
-  return pathToFileURL(join(dirname(manifestPath), entry)).href;
-}
-
 /** Names a JavaScript build of cpu-worker.ts to start instead of the TypeScript source. */
 export const BUNDLED_WORKER_VARIABLE = 'GLA_CPU_WORKER_SCRIPT';
 
-/**
- * Starts a worker that loads cpu-worker.ts through tsx's tsImport. Under
- * Node 20.20 with tsx 4.23, `--import tsx` in a worker's execArgv does not
- * apply to the worker's own entry (it fails with "Unknown file extension
- * .ts"), so the worker is a small evaluated script that imports the
- * TypeScript file itself.
- */
+/** Starts a CPU worker: the bundled script when one is named, else cpu-worker.ts through tsx. */
 function startWorker(apiUrl: string): Worker {
   const bundled = process.env[BUNDLED_WORKER_VARIABLE];
   if (bundled !== undefined && bundled !== '') return new Worker(bundled);
-  const workerUrl = new URL('./cpu-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(apiUrl)}).then((tsx) => tsx.tsImport(${JSON.stringify(workerUrl)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(bootstrap, { eval: true });
+  return startTypeScriptWorker(new URL('./cpu-worker.ts', import.meta.url).href, {}, apiUrl);
 }
 
 /**

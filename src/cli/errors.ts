@@ -1,21 +1,37 @@
 import { WebGpuError } from '../backend/webgpu-device.ts';
 import { InputError } from '../core/errors.ts';
 
+/** An expected error as the CLI shows it: one line for stderr and the exit status. */
+export interface ExpectedError {
+  readonly line: string;
+  readonly exitCode: number;
+}
+
 /**
- * Prints an expected error as one `error:` line and sets the exit status:
- * 2 for invalid input, 1 for a GPU device failure. Returns false for any
- * other error, which is a defect the caller rethrows with its stack.
+ * Returns how the CLI shows an expected error: invalid input exits 2, a GPU
+ * device failure 1. Returns undefined for any other error, which is a
+ * defect the caller rethrows with its stack.
+ */
+export function expectedError(error: unknown): ExpectedError | undefined {
+  if (error instanceof InputError) return { line: `error: ${error.message}`, exitCode: 2 };
+  if (error instanceof WebGpuError) return { line: `error: the WebGPU device failed: ${error.message}`, exitCode: 1 };
+  return undefined;
+}
+
+/** Prints an expected error's line and sets its exit status. */
+export function reportError({ line, exitCode }: ExpectedError): void {
+  process.stderr.write(`${line}\n`);
+  process.exitCode = exitCode;
+}
+
+/**
+ * Prints an expected error as one `error:` line and sets the exit status
+ * (see expectedError). Returns false for any other error, which is a defect
+ * the caller rethrows with its stack.
  */
 export function reportExpectedError(error: unknown): boolean {
-  if (error instanceof InputError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exitCode = 2;
-    return true;
-  }
-  if (error instanceof WebGpuError) {
-    process.stderr.write(`error: the WebGPU device failed: ${error.message}\n`);
-    process.exitCode = 1;
-    return true;
-  }
-  return false;
+  const expected = expectedError(error);
+  if (expected === undefined) return false;
+  reportError(expected);
+  return true;
 }

@@ -1,19 +1,20 @@
-import { reportExpectedError } from './errors.ts';
+import { reportError, reportExpectedError } from './errors.ts';
 import { Command, Option } from 'commander';
-import { backendHandle } from '../backend/handle.ts';
 import type { BackendName } from '../backend/types.ts';
 import { CLAIMS } from '../claims/registry.ts';
+import { selectChecks, selectClaims } from '../claims/select.ts';
 import type { Effort } from '../claims/types.ts';
 import { prepareOutputFolder } from '../report/output-folder.ts';
 import { writeReports } from '../report/write.ts';
 import { compareRuns, exitCodeAgainstBaseline, REGRESSION_EXIT_CODE } from '../runner/baseline.ts';
 import type { RunRecord } from '../runner/records.ts';
 import { readRunRecord } from '../runner/results-file.ts';
-import { exitCodeFor, verify } from '../runner/verify.ts';
+import { exitCodeFor } from '../runner/verify.ts';
 import { baselineWarnings, renderBaselineDiff } from './baseline-output.ts';
 import { collect, parseBackend, parseEffort, parseSeed } from './options.ts';
 import { createProgress } from './progress.ts';
 import { summaryTable } from './summary.ts';
+import { verifyInWorker } from './verify-in-worker.ts';
 
 /** Default report folders: one for a full run, one for a run of selected claims without --out. */
 const FULL_REPORTS = 'reports';
@@ -76,37 +77,27 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
   let run: RunRecord;
   let folder: string;
   let baseline: RunRecord | undefined;
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    process.stderr.write('\nInterrupted: finishing the current check, then writing the finished claims (Ctrl-C again to abort at once).\n');
-    controller.abort();
-  };
   const progress = createProgress(process.stderr, flags.quiet || flags.json);
-  const backend = backendHandle(flags.backend);
   try {
     // Read before anything runs or is written, since the baseline may be the results.json this run replaces.
     if (flags.baseline !== undefined) baseline = readRunRecord(flags.baseline, '--baseline');
+    // Fail on an unknown claim or check id before the folder is touched or a worker starts.
+    selectChecks(flags.check, selectClaims(flags.claim, CLAIMS));
     folder = prepareOutputFolder(flags.out ?? (flags.claim.length > 0 ? SELECTED_REPORTS : FULL_REPORTS));
-    // A missing GPU driver stops the run here, before any claim, and never falls back to the CPU.
-    if (flags.backend !== 'cpu') await backend.get();
-    process.once('SIGINT', onInterrupt);
-    run = await verify({
-      effort: flags.effort,
-      seed: flags.seed,
-      claimIds: flags.claim,
-      checkIds: flags.check,
-      claims: CLAIMS,
-      onProgress: (event) => progress.update(event),
-      signal: controller.signal,
-      backend,
-    });
+    const outcome = await verifyInWorker(
+      { effort: flags.effort, seed: flags.seed, claimIds: flags.claim, checkIds: flags.check, backend: flags.backend },
+      (event) => progress.update(event),
+    );
+    if ('error' in outcome) {
+      progress.stop();
+      reportError(outcome.error);
+      return;
+    }
+    run = outcome.run;
   } catch (error) {
     progress.stop();
     if (reportExpectedError(error)) return;
     throw error;
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    await backend.dispose();
   }
   progress.stop();
   if (baseline !== undefined) run.baseline = { file: flags.baseline!, ...compareRuns(baseline, run) };

@@ -11,10 +11,31 @@ export interface RunOptions {
   seed: number;
   /** Called when a check starts and as it reports progress. */
   onProgress?: (event: ProgressEvent) => void;
-  /** When aborted, the runner stops after the current check and marks the claim incomplete. */
-  signal?: AbortSignal;
+  /**
+   * When aborted, the runner stops the current check at its next progress
+   * report (or when it returns), drops that check's result and marks the
+   * claim incomplete.
+   */
+  signal?: StopSignal;
   /** The numeric backend for large-case checks; the CPU when absent. */
   backend?: BackendHandle;
+}
+
+/** Whatever says that a run should stop: an AbortSignal, or a flag another thread sets. */
+export interface StopSignal {
+  readonly aborted: boolean;
+}
+
+/**
+ * Thrown from a check's progress report once the run is told to stop, so a
+ * long check ends within one progress step instead of running to its end.
+ * Whatever the check does with it, the runner drops the check's result.
+ */
+export class RunInterrupted extends Error {
+  constructor() {
+    super('the run was interrupted');
+    this.name = 'RunInterrupted';
+  }
 }
 
 export interface ProgressEvent {
@@ -77,8 +98,10 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
   const records: ClaimRecord[] = [];
   const contextFor = (claim: Claim, stepId: string): CheckContext => {
     const index = checkIndex;
-    const progress = (fraction: number) =>
+    const progress = (fraction: number) => {
+      if (options.signal?.aborted) throw new RunInterrupted();
       options.onProgress?.({ claimId: claim.id, checkId: stepId, fraction, checkIndex: index, totalChecks });
+    };
     return {
       effort: options.effort,
       seed: deriveSeed(options.seed, claim.id, stepId),
@@ -90,6 +113,13 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
       backend: options.backend,
     };
   };
+  const report = (claim: Claim, stepId: string, fraction: number) =>
+    options.onProgress?.({ claimId: claim.id, checkId: stepId, fraction, checkIndex, totalChecks });
+  // Reports the step as started and returns its context.
+  const startStep = (claim: Claim, stepId: string): CheckContext => {
+    report(claim, stepId, 0);
+    return contextFor(claim, stepId);
+  };
   for (const claim of claims) {
     const started = performance.now();
     const checks: CheckRecord[] = [];
@@ -98,17 +128,17 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
     let notRun: string[] = [];
     for (const [position, check] of claim.checks.entries()) {
       // Checks run synchronously, so give the event loop a turn between them:
-      // otherwise a SIGINT handler never runs before the whole run has finished.
+      // otherwise a SIGINT handler on this thread never runs before the whole run has finished.
       await yieldToEventLoop();
-      if (options.signal?.aborted) {
+      const record = options.signal?.aborted ? undefined : await runCheck(check, startStep(claim, check.id));
+      // A check stopped by the interrupt, or finishing after it, did not run to its own end: drop its result.
+      if (record === undefined || options.signal?.aborted) {
         interrupted = true;
         notRun = claim.checks.slice(position).map((unrun) => unrun.id);
         break;
       }
-      const context = contextFor(claim, check.id);
-      context.progress(0);
-      checks.push(await runCheck(check, context));
-      context.progress(1);
+      checks.push(record);
+      report(claim, check.id, 1);
       checkIndex++;
     }
     for (const hypothesis of claim.hypotheses) {
@@ -117,15 +147,15 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
         continue;
       }
       await yieldToEventLoop();
-      if (interrupted || options.signal?.aborted) {
+      const stepId = `hypothesis:${hypothesis.id}`;
+      const record = interrupted || options.signal?.aborted ? undefined : await runProbe(hypothesis, startStep(claim, stepId));
+      if (record === undefined || options.signal?.aborted) {
         interrupted = true;
-        hypotheses.push({ ...unprobedRecord(hypothesis), verdict: 'incomplete', summary: 'The run was interrupted before this probe ran.' });
+        hypotheses.push({ ...unprobedRecord(hypothesis), verdict: 'incomplete', summary: 'The run was interrupted before this probe finished.' });
         continue;
       }
-      const context = contextFor(claim, `hypothesis:${hypothesis.id}`);
-      context.progress(0);
-      hypotheses.push(await runProbe(hypothesis, context));
-      context.progress(1);
+      hypotheses.push(record);
+      report(claim, stepId, 1);
       checkIndex++;
     }
     const probeError = hypotheses.some((hypothesis) => hypothesis.verdict === 'error');

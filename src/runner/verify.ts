@@ -3,7 +3,7 @@ import { selectChecks, selectClaims } from '../claims/select.ts';
 import type { Claim, Effort, Status } from '../claims/types.ts';
 import { dependencyVersions, toolPackage } from './environment.ts';
 import type { ClaimRecord, RunRecord } from './records.ts';
-import { runClaims, type ProgressEvent } from './run.ts';
+import { runClaims, type ProgressEvent, type StopSignal } from './run.ts';
 
 export interface VerifyOptions {
   effort: Effort;
@@ -12,7 +12,7 @@ export interface VerifyOptions {
   /** Check ids to run within the selected claims (all when empty or absent). */
   checkIds?: string[];
   onProgress?: (event: ProgressEvent) => void;
-  signal?: AbortSignal;
+  signal?: StopSignal;
   /** The claims to choose from, normally the registry's CLAIMS. */
   claims: readonly Claim[];
   /** The numeric backend for large-case checks; the CPU when absent. */

@@ -1,0 +1,60 @@
+import type { BackendName } from '../backend/types.ts';
+import type { Effort } from '../claims/types.ts';
+import { startTypeScriptWorker } from '../core/typescript-worker.ts';
+import type { RunRecord } from '../runner/records.ts';
+import type { ProgressEvent } from '../runner/run.ts';
+import type { ExpectedError } from './errors.ts';
+
+/** What `verify` asks its worker thread to run. */
+export interface VerifyRequest {
+  effort: Effort;
+  seed: number;
+  claimIds: string[];
+  checkIds: string[];
+  backend: BackendName;
+}
+
+export interface VerifyWorkerData {
+  request: VerifyRequest;
+  /** One Int32 the main thread sets to 1 on Ctrl-C. */
+  stop: SharedArrayBuffer;
+}
+
+export type VerifyWorkerMessage =
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'run'; run: RunRecord }
+  | { type: 'expected-error'; error: ExpectedError };
+
+/** The worker's answer: the run, or an expected error to print. */
+export type VerifyOutcome = { run: RunRecord } | { error: ExpectedError };
+
+/**
+ * Runs the claims on a worker thread and returns its run record. Checks are
+ * synchronous, so on the main thread a Ctrl-C would wait for the running
+ * check to end (minutes for a trained model); here the main thread sets the
+ * worker's stop flag at once, and the running check stops at its next
+ * progress report. A second Ctrl-C ends the process.
+ */
+export function verifyInWorker(request: VerifyRequest, onProgress: (event: ProgressEvent) => void): Promise<VerifyOutcome> {
+  const stop = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const data: VerifyWorkerData = { request, stop };
+  const worker = startTypeScriptWorker(new URL('./verify-worker.ts', import.meta.url).href, { workerData: data });
+  const onInterrupt = () => {
+    process.stderr.write('\nInterrupted: stopping the current check, then writing the finished claims (Ctrl-C again to abort at once).\n');
+    Atomics.store(new Int32Array(stop), 0, 1);
+  };
+  process.once('SIGINT', onInterrupt);
+  let outcome: VerifyOutcome | undefined;
+  return new Promise<VerifyOutcome>((resolve, reject) => {
+    worker.on('message', (message: VerifyWorkerMessage) => {
+      if (message.type === 'progress') onProgress(message.event);
+      else outcome = message.type === 'run' ? { run: message.run } : { error: message.error };
+    });
+    worker.on('error', reject);
+    // The outcome is settled at exit, after the worker has disposed of its backend.
+    worker.on('exit', (code) => {
+      if (outcome !== undefined) resolve(outcome);
+      else reject(new Error(`the verify worker exited with code ${code} before returning its run`));
+    });
+  }).finally(() => process.removeListener('SIGINT', onInterrupt));
+}
