@@ -1,3 +1,4 @@
+import { progressSlice } from '../src/core/progress.ts';
 import type { Fraction } from 'mathjs';
 import { floatField, rationalField } from '../src/algebra/field.ts';
 import { q, rationalTranspose, showRational } from '../src/algebra/rational-matrix.ts';
@@ -107,7 +108,8 @@ function monteCarloCheck(context: CheckContext, averaging: MatrixRiskAveraging):
   const violations = new ViolationLog();
   instances.forEach((instance, k) => {
     const closedForm = matrixWeightedRisk(floatField, riskInputs(instance.task), instance.P, instance.Omegas);
-    const estimate = monteCarloMatrixWeightedRisk(instance.task, instance.P, instance.Omegas, samples, new Random(context.seed + 7919 * k), averaging);
+    const part = progressSlice(context.progress, k / instances.length, (k + 1) / instances.length);
+    const estimate = monteCarloMatrixWeightedRisk(instance.task, instance.P, instance.Omegas, samples, new Random(context.seed + 7919 * k), averaging, part);
     const z = zScore(estimate, closedForm);
     metrics.push({ name: `|z| ${instance.name}`, value: Math.abs(z), threshold: FORMULA_Z, comparison: '<=' });
     const row = { ...describeMatrixRiskInstance(instance), closedForm, mean: estimate.mean, standardError: estimate.standardError, samples, z };
@@ -412,7 +414,7 @@ function anisotropicGainCheck(context: CheckContext): CheckResult {
   const budget = byEffort(context.effort, { quick: 150, standard: 400, thorough: 1500 });
   const samples = byEffort(context.effort, { quick: 15_000, standard: 150_000, thorough: 600_000 });
   const wpgdStarts = byEffort(context.effort, { quick: 20, standard: 64, thorough: 256 });
-  const search = searchKeyGain(random, starts, budget);
+  const search = searchKeyGain(random, starts, budget, undefined, progressSlice(context.progress, 0, 0.2));
   context.progress(0.2);
   const best = search.best;
   const searchDetails = { starts, budget, evaluated: search.evaluated, uncertified: search.uncertified, space: `Σ = diag(${LARGE_EIGENVALUE}, λ_2), λ_2 ∈ {${SMALL_EIGENVALUES.join(', ')}}, m_1 ≤ 14, m_2 ≤ 6, ρ_k ∈ {−1, −0.9, …, 1}, σ² ∈ {0, 1/2}` };
@@ -477,7 +479,8 @@ function anisotropicGainCheck(context: CheckContext): CheckResult {
 
   const { layer, P } = keyOptimumLayer(task, key);
   const linearity = linearityResidual(layer, Array.from({ length: 50 }, (_, t) => new PromptSampler(task, new Random(context.seed + 31 * t)).draw().snapshot()));
-  const estimate = keyGlaAgainstWpgd(task, layer, wpgd.omega, samples, new Random(context.seed + 1));
+  context.progress(0.3);
+  const estimate = keyGlaAgainstWpgd(task, layer, wpgd.omega, samples, new Random(context.seed + 1), progressSlice(context.progress, 0.3, 0.95));
   context.progress(0.95);
   const zGain = estimate.difference.mean / estimate.difference.standardError;
   const zDifference = zScore(estimate.difference, key.risk - wpgd.risk);

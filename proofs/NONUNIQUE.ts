@@ -1,3 +1,4 @@
+import { progressSlice, type OnProgress } from '../src/core/progress.ts';
 import type { BigNumber, MathJsInstance } from 'mathjs';
 import { byEffort } from '../src/claims/effort.ts';
 import { resultFromMetrics } from '../src/claims/results.ts';
@@ -50,11 +51,11 @@ const SCAN_GRID = 2000;
 const scanCache = new Map<string, ScanPoint[]>();
 
 /** Returns the scan of a family, computed once per process: it uses no randomness, so the checks can share it. */
-function cachedScan(family: SpikedBlockFamily, steps: number): ScanPoint[] {
+function cachedScan(family: SpikedBlockFamily, steps: number, onProgress?: OnProgress): ScanPoint[] {
   const key = JSON.stringify([family, steps, SCAN_GRID]);
   let scan = scanCache.get(key);
   if (!scan) {
-    scan = scanFamily(family, steps, SCAN_GRID);
+    scan = scanFamily(family, steps, SCAN_GRID, onProgress);
     scanCache.set(key, scan);
   }
   return scan;
@@ -117,8 +118,9 @@ function spuriousCheck(context: CheckContext): CheckResult {
   const plan = scanPlan(context.effort);
   const big = createBig();
   const candidates: { family: SpikedBlockFamily; point: ScanPoint; low: CurvePeak; high: CurvePeak }[] = [];
-  for (const { family, steps } of plan) {
-    for (const point of cachedScan(family, steps)) {
+  for (const [index, { family, steps }] of plan.entries()) {
+    const part = progressSlice(context.progress, (0.5 * index) / plan.length, (0.5 * (index + 1)) / plan.length);
+    for (const point of cachedScan(family, steps, part)) {
       if (point.peaks.length < 2) continue;
       const [high, low] = point.peaks; // sorted by φ, highest first
       candidates.push({ family, point, low, high });
@@ -202,7 +204,7 @@ function tieCheck(context: CheckContext): CheckResult {
   const big: MathJsInstance = createBig();
   const muTolerance = big.bignumber('1e-36') as BigNumber;
   for (const { family, steps } of plan) {
-    const scan = cachedScan(family, steps);
+    const scan = cachedScan(family, steps, progressSlice(context.progress, 0, 0.3));
     const swap = findSwap(scan);
     if (!swap) continue;
     context.progress(0.3);

@@ -1,3 +1,4 @@
+import { progressSlice, type OnProgress } from '../src/core/progress.ts';
 import { backendAgreementCheck } from './support/backend-agreement.ts';
 import { backendRiskCheck } from './support/backend-risk.ts';
 import { rationalField } from '../src/algebra/field.ts';
@@ -140,10 +141,10 @@ export function monteCarloSamples(estimator: RiskEstimator, effort: CheckContext
 }
 
 /** The Monte Carlo estimate of L(P, ω) for one instance with the given estimator. */
-export function estimateRisk(instance: RiskInstance, estimator: RiskEstimator, samples: number, random: Random): MonteCarloEstimate {
+export function estimateRisk(instance: RiskInstance, estimator: RiskEstimator, samples: number, random: Random, onProgress?: OnProgress): MonteCarloEstimate {
   const { task, P, omega } = instance;
-  if (estimator === 'features') return monteCarloRiskGivenFeatures(task, P, omega, samples, random);
-  return monteCarloRisk(task, P, omega, samples, random, estimator === 'query' ? 'conditional' : 'sampled');
+  if (estimator === 'features') return monteCarloRiskGivenFeatures(task, P, omega, samples, random, onProgress);
+  return monteCarloRisk(task, P, omega, samples, random, estimator === 'query' ? 'conditional' : 'sampled', onProgress);
 }
 
 function describeInstance(instance: RiskInstance): { [key: string]: Json } {
@@ -175,7 +176,8 @@ function monteCarloCheck(context: CheckContext, estimator: RiskEstimator): Check
   const rows: Json[] = [];
   instances.forEach((instance, k) => {
     const closedForm = risk(instance.task, instance.P, instance.omega);
-    const estimate = estimateRisk(instance, estimator, samples, new Random(context.seed + 7919 * k));
+    const part = progressSlice(context.progress, k / instances.length, (k + 1) / instances.length);
+    const estimate = estimateRisk(instance, estimator, samples, new Random(context.seed + 7919 * k), part);
     const z = zScore(estimate, closedForm);
     metrics.push({ name: `|z| ${instance.name}`, value: Math.abs(z), threshold: RISK_Z_THRESHOLD, comparison: '<=' });
     rows.push({ ...describeInstance(instance), closedForm, mean: estimate.mean, standardError: estimate.standardError, samples, z });

@@ -4,6 +4,7 @@ import { blockCorrelation, makeCorrelation, type Correlation } from '../src/data
 import { diagonalCovariance, isotropicCovariance, makeCovariance } from '../src/data/covariance.ts';
 import { Random } from '../src/data/random.ts';
 import { randomOrthogonal } from '../src/data/instances.ts';
+import { progressSlice } from '../src/core/progress.ts';
 import { MeanAccumulator, zScore } from '../src/core/statistics.ts';
 import { PromptSampler, samplePrompts } from '../src/data/sample.ts';
 import { monteCarloRisk } from '../src/theory/monte-carlo-risk.ts';
@@ -137,6 +138,24 @@ describe('sampled prompts', () => {
     const c = monteCarloRisk(task, P, omega, 2000, new Random(10));
     expect(b).toEqual(a);
     expect(c.mean).not.toBe(a.mean);
+  });
+
+  it('reports progress every 1024 samples without changing the estimate', () => {
+    const P = identity(2, 0.1);
+    const omega = [1, 1, 1, 1, 1];
+    const fractions: number[] = [];
+    const reported = monteCarloRisk(task, P, omega, 3000, new Random(9), 'sampled', (fraction) => fractions.push(fraction));
+    expect(fractions).toEqual([1024 / 3000, 2048 / 3000]);
+    expect(reported).toEqual(monteCarloRisk(task, P, omega, 3000, new Random(9)));
+  });
+
+  it('maps the progress of a part onto its slice of the whole', () => {
+    const whole: number[] = [];
+    const part = progressSlice((fraction) => whole.push(fraction), 0.5, 0.75);
+    part(0);
+    part(0.5);
+    part(1);
+    expect(whole).toEqual([0.5, 0.625, 0.75]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { progressSlice, type OnProgress } from '../../src/core/progress.ts';
 import { meanAndStandardError } from '../../src/backend/summation.ts';
 import type { Backend, BlockModel, RiskJob } from '../../src/backend/types.ts';
 import { withContextBackend } from '../../src/claims/backend.ts';
@@ -54,9 +55,31 @@ interface PredictorResult {
   z: number;
 }
 
-async function estimate(backend: Backend, model: BlockModel, P: number[][], omega: Float64Array, seed: number, prompts: number): Promise<{ mean: number; standardError: number }> {
-  const job: RiskJob = { model, batch: { seed, firstPrompt: 0, count: prompts }, P: Float64Array.from(P.flat()), omega };
-  const { losses } = await backend.risk(job);
+/** Backend calls per estimate: the check reports progress, and notices a stop request, between them. */
+const BATCHES = 10;
+
+/**
+ * Mean and standard error of the loss over prompts 0 .. prompts − 1, drawn in
+ * BATCHES calls. Each prompt's loss depends only on the seed and its index,
+ * so the losses, and the mean, are those of a single call.
+ */
+async function estimate(
+  backend: Backend,
+  model: BlockModel,
+  P: number[][],
+  omega: Float64Array,
+  seed: number,
+  prompts: number,
+  onProgress: OnProgress,
+): Promise<{ mean: number; standardError: number }> {
+  const losses = new Float64Array(prompts);
+  const batch = Math.ceil(prompts / BATCHES);
+  for (let first = 0; first < prompts; first += batch) {
+    const count = Math.min(batch, prompts - first);
+    const job: RiskJob = { model, batch: { seed, firstPrompt: first, count }, P: Float64Array.from(P.flat()), omega };
+    losses.set((await backend.risk(job)).losses, first);
+    onProgress((first + count) / prompts);
+  }
   return meanAndStandardError(losses);
 }
 
@@ -73,9 +96,9 @@ async function runRisk(context: CheckContext): Promise<CheckResult> {
     const results: PredictorResult[] = [];
     for (const [index, [name, P]] of ([['P*(ω)', optimal], ['P*(ω)/2', shrunk]] as const).entries()) {
       const closedForm = blockRisk(task, P, omega);
-      const { mean, standardError } = await estimate(backend, model, P as number[][], omega, context.seed + index, prompts);
+      const part = progressSlice(context.progress, index / 2, (index + 1) / 2);
+      const { mean, standardError } = await estimate(backend, model, P as number[][], omega, context.seed + index, prompts, part);
       results.push({ name, closedForm, mean, standardError, z: (mean - closedForm) / standardError });
-      context.progress((index + 1) / 2);
     }
     const n = task.blockSizes.reduce((sum, m) => sum + m, 0);
     const worst = results.reduce((acc, result) => Math.max(acc, Math.abs(result.z)), 0);

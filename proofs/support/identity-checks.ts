@@ -133,9 +133,16 @@ export function symbolicIdentityCheck(spec: SymbolicCheckSpec): Check {
       for (const [index, instance] of cases.entries()) {
         const started = performance.now();
         const source = symbolSource();
+        // The largest size takes seconds, so report within it too: a stop request is noticed at each report.
+        const within = (part: number) => context.progress((index + part) / cases.length);
         const pairs = spec.identity.sides(symbolicField, instance, source, { normalise: expandSymbolic });
+        within(0.3);
         // Expand each side to a sum of monomials, then their difference (a cheap merge of like terms).
-        const expanded = pairs.map((pair) => ({ label: pair.label, gla: expandSymbolic(pair.gla), wpgd: expandSymbolic(pair.wpgd) }));
+        const expanded = pairs.map((pair, position) => {
+          const sides = { label: pair.label, gla: expandSymbolic(pair.gla), wpgd: expandSymbolic(pair.wpgd) };
+          within(0.3 + (0.6 * (position + 1)) / pairs.length);
+          return sides;
+        });
         const nonzero = expanded
           .map((pair) => ({ label: pair.label, difference: expandSymbolic(symbolicField.sub(pair.gla, pair.wpgd)) }))
           .filter((entry) => entry.difference.toString() !== '0');

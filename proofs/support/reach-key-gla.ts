@@ -1,3 +1,4 @@
+import type { OnProgress } from '../../src/core/progress.ts';
 import { floatField } from '../../src/algebra/field.ts';
 import type { Random } from '../../src/data/random.ts';
 import type { Prompt } from '../../src/data/sample.ts';
@@ -64,7 +65,14 @@ function wpgdWeightVector(P: Matrix, omega: readonly number[], prompt: Prompt): 
  * Paired, query-averaged risks of the key-vector GLA (first) and of WPGD with
  * weights ω_W and P*(ω_W) (second) on the same prompts.
  */
-export function keyGlaAgainstWpgd(task: Task, layer: GlaLayer<number>, omegaWpgd: readonly number[], samples: number, random: Random): PairedEstimate {
+export function keyGlaAgainstWpgd(
+  task: Task,
+  layer: GlaLayer<number>,
+  omegaWpgd: readonly number[],
+  samples: number,
+  random: Random,
+  onProgress?: OnProgress,
+): PairedEstimate {
   const Pw = optimalPreconditioner(task, omegaWpgd);
   return pairedQueryAveragedRisk(
     task,
@@ -72,5 +80,6 @@ export function keyGlaAgainstWpgd(task: Task, layer: GlaLayer<number>, omegaWpgd
     (prompt) => wpgdWeightVector(Pw, omegaWpgd, prompt),
     samples,
     random,
+    onProgress,
   );
 }

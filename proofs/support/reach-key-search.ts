@@ -1,3 +1,4 @@
+import type { OnProgress } from '../../src/core/progress.ts';
 import type { Json } from '../../src/claims/types.ts';
 import { blockCorrelation } from '../../src/data/correlation.ts';
 import { diagonalCovariance } from '../../src/data/covariance.ts';
@@ -109,13 +110,15 @@ export interface KeyGainSearch {
  * per-coordinate cone programs are KKT-certified count: an uncertified L*_key
  * could be too low and fake a gain.
  */
-export function searchKeyGain(random: Random, starts: number, budget: number, climbs = 3): KeyGainSearch {
+export function searchKeyGain(random: Random, starts: number, budget: number, climbs = 3, onProgress?: OnProgress): KeyGainSearch {
   const search: KeyGainSearch = { evaluated: 0, uncertified: 0 };
   const seen = new Map<string, KeyGainCandidate | undefined>();
   const evaluate = (point: GridPoint): KeyGainCandidate | undefined => {
     const id = JSON.stringify(point);
     if (seen.has(id)) return seen.get(id);
     search.evaluated++;
+    // The search ends by `budget` evaluations at the latest (the starts count towards it).
+    onProgress?.(Math.min(1, search.evaluated / Math.max(budget, starts)));
     const candidate = evaluateKeyGain(instanceAt(point));
     const counted = candidate.key.certified ? candidate : undefined;
     if (!counted) search.uncertified++;

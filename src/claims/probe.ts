@@ -30,6 +30,8 @@ export function searchProbe(context: CheckContext, search: ProbeSearch): ProbeRe
   const seen: Json[] = [];
   for (const outcome of search.instances) {
     count++;
+    // The number of instances is not known up front: the fraction approaches 1 without reaching it.
+    context.progress(count / (count + 1));
     if (seen.length < 3) seen.push({ input: outcome.input, holds: outcome.holds, note: outcome.note });
     if (!outcome.holds) {
       return {

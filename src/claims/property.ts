@@ -22,6 +22,9 @@ export interface PropertySpec<T> {
   compared: string;
 }
 
+/** Highest progress a property reports while it runs; the runner reports 1 when the check returns. */
+const PROGRESS_CAP = 0.99;
+
 /**
  * Runs a fast-check property seeded from the check's seed. A failure is shrunk
  * by fast-check, then replayed once from its seed and path: if the replay
@@ -30,7 +33,10 @@ export interface PropertySpec<T> {
 export function runProperty<T>(context: CheckContext, spec: PropertySpec<T>): CheckResult {
   let worst: PropertyOutcome | undefined;
   let worstRatio = -Infinity;
+  let evaluated = 0;
   const property = fc.property(spec.arbitrary, (input) => {
+    // Before the evaluation, so that a stop request thrown here costs nothing; shrinking runs past numRuns.
+    context.progress(Math.min(evaluated++ / spec.numRuns, PROGRESS_CAP));
     const outcome = spec.evaluate(input);
     const ratio = outcome.error / outcome.allowed;
     if (!(ratio <= worstRatio) && Number.isFinite(ratio)) {

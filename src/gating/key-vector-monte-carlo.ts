@@ -1,3 +1,4 @@
+import { reportSample, type OnProgress } from '../core/progress.ts';
 import { MeanAccumulator, type MonteCarloEstimate } from '../core/statistics.ts';
 import { requireFiniteMatrix, requireLength, requirePositiveInteger, requireShape } from '../core/validate.ts';
 import { PromptSampler, type Prompt } from '../data/sample.ts';
@@ -74,6 +75,7 @@ export function monteCarloMatrixWeightedRisk(
   samples: number,
   random: Random,
   averaging: MatrixRiskAveraging,
+  onProgress?: OnProgress,
 ): MonteCarloEstimate {
   validate(task, P, Omegas, samples);
   const { n, d } = task;
@@ -89,12 +91,13 @@ export function monteCarloMatrixWeightedRisk(
     exampleDirections(P, Omegas, sampler.X, directions);
     if (averaging === 'features') {
       accumulator.add(featureConditionalMatrixRisk(task, directions, sampler.X));
-      continue;
+    } else {
+      u.fill(0);
+      for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) u[a] += directions[i][a] * sampler.y[i];
+      for (let a = 0; a < d; a++) gap[a] = sampler.beta[a] - u[a];
+      accumulator.add(dot(gap, Sigma.map((row) => dot(row, gap))) + task.sigma2);
     }
-    u.fill(0);
-    for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) u[a] += directions[i][a] * sampler.y[i];
-    for (let a = 0; a < d; a++) gap[a] = sampler.beta[a] - u[a];
-    accumulator.add(dot(gap, Sigma.map((row) => dot(row, gap))) + task.sigma2);
+    reportSample(onProgress, t, samples);
   }
   return accumulator.estimate();
 }
@@ -121,6 +124,7 @@ export function pairedQueryAveragedRisk(
   second: (prompt: Prompt) => number[],
   samples: number,
   random: Random,
+  onProgress?: OnProgress,
 ): PairedEstimate {
   requirePositiveInteger('samples', samples);
   const sampler = new PromptSampler(task, random);
@@ -137,6 +141,7 @@ export function pairedQueryAveragedRisk(
     accumulators.first.add(lossFirst);
     accumulators.second.add(lossSecond);
     accumulators.difference.add(lossFirst - lossSecond);
+    reportSample(onProgress, t, samples);
   }
   return { first: accumulators.first.estimate(), second: accumulators.second.estimate(), difference: accumulators.difference.estimate() };
 }

@@ -1,3 +1,4 @@
+import type { OnProgress } from '../core/progress.ts';
 import type { BigNumber, MathJsInstance } from 'mathjs';
 import { blockCorrelation } from '../data/correlation.ts';
 import { diagonalCovariance } from '../data/covariance.ts';
@@ -62,12 +63,14 @@ export interface ScanPoint {
 }
 
 /** Curve search at `steps` evenly spaced values of t in the family's range (ends included). */
-export function scanFamily(family: SpikedBlockFamily, steps: number, gridPoints: number): ScanPoint[] {
+export function scanFamily(family: SpikedBlockFamily, steps: number, gridPoints: number, onProgress?: OnProgress): ScanPoint[] {
   const [low, high] = family.range;
   return Array.from({ length: steps }, (_, i) => {
     const t = low + ((high - low) * i) / Math.max(1, steps - 1);
     const problem = curveProblem(familyTask(family, t));
-    return { t, problem, peaks: globalCurveSearch(problem, { gridPoints }).peaks };
+    const point = { t, problem, peaks: globalCurveSearch(problem, { gridPoints }).peaks };
+    onProgress?.((i + 1) / steps);
+    return point;
   });
 }
 

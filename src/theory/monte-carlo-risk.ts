@@ -1,3 +1,4 @@
+import { reportSample, type OnProgress } from '../core/progress.ts';
 import { MeanAccumulator, type MonteCarloEstimate } from '../core/statistics.ts';
 import { requireFinite, requireFiniteMatrix, requireLength, requirePositiveInteger, requireShape } from '../core/validate.ts';
 import { PromptSampler } from '../data/sample.ts';
@@ -27,6 +28,7 @@ export function monteCarloRisk(
   samples: number,
   random: Random,
   query: QueryAveraging = 'sampled',
+  onProgress?: OnProgress,
 ): MonteCarloEstimate {
   validateEstimatorInputs(task, P, omega, samples);
   const { n, d } = task;
@@ -62,6 +64,7 @@ export function monteCarloRisk(
       for (let a = 0; a < d; a++) quadratic += gap[a] * dot(Sigma[a], gap);
       accumulator.add(quadratic + task.sigma2);
     }
+    reportSample(onProgress, t, samples);
   }
   return accumulator.estimate();
 }
@@ -116,6 +119,7 @@ export function monteCarloRiskGivenFeatures(
   omega: readonly number[],
   samples: number,
   random: Random,
+  onProgress?: OnProgress,
 ): MonteCarloEstimate {
   validateEstimatorInputs(task, P, omega, samples);
   const { n, d } = task;
@@ -134,6 +138,7 @@ export function monteCarloRiskGivenFeatures(
       }
     }
     accumulator.add(evaluate(X));
+    reportSample(onProgress, t, samples);
   }
   return accumulator.estimate();
 }
