@@ -1,12 +1,11 @@
-import { formatSeconds, STATUS_LABEL } from '../report/format.ts';
+import { checkCounts, formatSeconds, STATUS_LABEL } from '../report/format.ts';
 import type { RunRecord } from '../runner/records.ts';
 
 /** Formats the terminal table printed after a run: claim, status, checks, time. */
 export function summaryTable(run: RunRecord, onlyFailures: boolean): string {
   const claims = onlyFailures ? run.claims.filter((claim) => claim.status !== 'verified') : run.claims;
   const rows = claims.map((claim) => {
-    const verified = claim.checks.filter((check) => check.status === 'verified').length;
-    return [claim.id, STATUS_LABEL[claim.status], `${verified}/${claim.checks.length}`, formatSeconds(claim.seconds)];
+    return [claim.id, STATUS_LABEL[claim.status], checkCounts(claim), formatSeconds(claim.seconds)];
   });
   const header = ['claim', 'status', 'checks', 'time'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));

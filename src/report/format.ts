@@ -1,5 +1,6 @@
 import { metricPasses } from '../claims/results.ts';
 import type { Metric, Status } from '../claims/types.ts';
+import type { ClaimRecord } from '../runner/records.ts';
 
 export const STATUS_LABEL: Record<Status | 'incomplete', string> = {
   verified: '✅ verified',
@@ -46,4 +47,11 @@ export function compactJson(value: unknown): string {
     // pretty-printed JSON puts each item after ",\n"; strings never hold a raw newline
     `[${items.replace(/,\n\s*/g, ', ')}]`,
   );
+}
+
+/** "verified/selected", e.g. "3/8 (5 not run)" for a claim an interruption cut short. */
+export function checkCounts(claim: ClaimRecord): string {
+  const passed = claim.checks.filter((check) => check.status === 'verified').length;
+  const notRun = claim.notRun?.length ?? 0;
+  return `${passed}/${claim.checks.length + notRun}${notRun > 0 ? ` (${notRun} not run)` : ''}`;
 }

@@ -1,7 +1,7 @@
 import type { Counterexample } from '../claims/types.ts';
 import type { CheckRecord, ClaimRecord, HypothesisRecord, RunRecord } from '../runner/records.ts';
 import { figurePath } from './figures.ts';
-import { compactJson, escapeCell, formatSeconds, metricsTable, STATUS_LABEL } from './format.ts';
+import { checkCounts, compactJson, escapeCell, formatSeconds, metricsTable, STATUS_LABEL } from './format.ts';
 
 /** Longest JSON evidence block printed in a report; the rest stays in results.json. */
 const MAX_DETAILS_CHARS = 6000;
@@ -38,13 +38,6 @@ export function renderIndex(run: RunRecord): string {
   ].join('\n');
 }
 
-/** "verified/selected", e.g. "3/8 (5 not run)" for a claim an interruption cut short. */
-function checkCounts(claim: ClaimRecord): string {
-  const passed = claim.checks.filter((check) => check.status === 'verified').length;
-  const notRun = claim.notRun?.length ?? 0;
-  return `${passed}/${claim.checks.length + notRun}${notRun > 0 ? ` (${notRun} not run)` : ''}`;
-}
-
 /** "needed/probed", e.g. "1/2"; "—" for a claim without probed hypotheses. */
 function hypothesisCounts(claim: ClaimRecord): string {
   const probed = claim.hypotheses.filter((hypothesis) => hypothesis.verdict === 'needed' || hypothesis.verdict === 'not shown needed');
@@ -74,7 +67,8 @@ export function renderClaim(claim: ClaimRecord, run: RunRecord): string {
 function renderNotRun(claim: ClaimRecord): string[] {
   const notRun = claim.notRun ?? [];
   if (notRun.length === 0) return ['The run was interrupted before the remaining checks of this claim ran.', ''];
-  return [`The run was interrupted before ${notRun.length === 1 ? 'this check' : `these ${notRun.length} checks`} of the claim ran: ${notRun.map((id) => `\`${id}\``).join(', ')}.`, ''];
+  const listed = notRun.map((id) => `\`${id}\``).join(', ');
+  return [`The run was interrupted before ${notRun.length === 1 ? 'this check' : `these ${notRun.length} checks`} of the claim finished (a check stopped midway has its result dropped): ${listed}.`, ''];
 }
 
 const VERDICT_LABEL: Record<HypothesisRecord['verdict'], string> = {
