@@ -1,4 +1,5 @@
 import { reportError, reportExpectedError } from './errors.ts';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { BackendName } from '../backend/types.ts';
 import { CLAIMS } from '../claims/registry.ts';
@@ -83,10 +84,19 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
     if (flags.baseline !== undefined) baseline = readRunRecord(flags.baseline, '--baseline');
     // Fail on an unknown claim or check id before the folder is touched or a worker starts.
     selectChecks(flags.check, selectClaims(flags.claim, CLAIMS));
-    folder = prepareOutputFolder(flags.out ?? (flags.claim.length > 0 ? SELECTED_REPORTS : FULL_REPORTS));
+    const requested = flags.out ?? (flags.claim.length > 0 ? SELECTED_REPORTS : FULL_REPORTS);
+    const existed = existsSync(requested);
+    folder = prepareOutputFolder(requested);
+    const reportsFolder = folder;
+    // An abort writes nothing, so a folder this run created would be left empty.
+    const onAbort = () => {
+      progress.stop();
+      if (!existed) removeIfEmpty(reportsFolder);
+    };
     const outcome = await verifyInWorker(
       { effort: flags.effort, seed: flags.seed, claimIds: flags.claim, checkIds: flags.check, backend: flags.backend },
       (event) => progress.update(event),
+      onAbort,
     );
     if ('error' in outcome) {
       progress.stop();
@@ -121,4 +131,13 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
   for (const warning of baselineWarnings(run.baseline)) process.stderr.write(`${warning}\n`);
   if (!flags.json) process.stdout.write(`\n${renderBaselineDiff(run.baseline, flags.quiet)}\n`);
   process.exitCode = exitCodeAgainstBaseline(exitCodeFor(run), run.baseline);
+}
+
+/** Removes a folder if it holds nothing; any failure leaves it in place. */
+function removeIfEmpty(folder: string): void {
+  try {
+    if (readdirSync(folder).length === 0) rmdirSync(folder);
+  } catch {
+    // Best effort: the process is ending.
+  }
 }

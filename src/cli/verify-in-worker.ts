@@ -33,15 +33,22 @@ export type VerifyOutcome = { run: RunRecord } | { error: ExpectedError };
  * synchronous, so on the main thread a Ctrl-C would wait for the running
  * check to end (minutes for a trained model); here the main thread sets the
  * worker's stop flag at once, and the running check stops at its next
- * progress report. A second Ctrl-C ends the process.
+ * progress report. A second Ctrl-C calls `onAbort` and ends the process
+ * with status 130, writing nothing.
  */
-export function verifyInWorker(request: VerifyRequest, onProgress: (event: ProgressEvent) => void): Promise<VerifyOutcome> {
+export function verifyInWorker(request: VerifyRequest, onProgress: (event: ProgressEvent) => void, onAbort: () => void): Promise<VerifyOutcome> {
   const stop = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const data: VerifyWorkerData = { request, stop };
   const worker = startTypeScriptWorker(new URL('./verify-worker.ts', import.meta.url).href, { workerData: data });
+  const onAbortSignal = () => {
+    onAbort();
+    process.stderr.write('\nAborted: no reports were written, and the files already in the reports folder are unchanged.\n');
+    process.exit(130);
+  };
   const onInterrupt = () => {
     process.stderr.write('\nInterrupted: stopping the current check, then writing the finished claims (Ctrl-C again to abort at once).\n');
     Atomics.store(new Int32Array(stop), 0, 1);
+    process.once('SIGINT', onAbortSignal);
   };
   process.once('SIGINT', onInterrupt);
   let outcome: VerifyOutcome | undefined;
@@ -56,5 +63,8 @@ export function verifyInWorker(request: VerifyRequest, onProgress: (event: Progr
       if (outcome !== undefined) resolve(outcome);
       else reject(new Error(`the verify worker exited with code ${code} before returning its run`));
     });
-  }).finally(() => process.removeListener('SIGINT', onInterrupt));
+  }).finally(() => {
+    process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGINT', onAbortSignal);
+  });
 }
