@@ -55,13 +55,18 @@ interface PredictorResult {
   z: number;
 }
 
-/** Backend calls per estimate: the check reports progress, and notices a stop request, between them. */
-const BATCHES = 10;
+/**
+ * The check reports progress, and notices a stop request, between backend
+ * calls: at least MIN_CALLS of them, each of at most TOKENS_PER_CALL
+ * prompt-tokens (seconds on 2 CPU cores or a software Vulkan driver).
+ */
+const MIN_CALLS = 10;
+const TOKENS_PER_CALL = 2 ** 22;
 
 /**
  * Mean and standard error of the loss over prompts 0 .. prompts − 1, drawn in
- * BATCHES calls. Each prompt's loss depends only on the seed and its index,
- * so the losses, and the mean, are those of a single call.
+ * batches of consecutive prompts. Each prompt's loss depends only on the seed
+ * and its index, so the losses, and the mean, are those of a single call.
  */
 async function estimate(
   backend: Backend,
@@ -73,7 +78,8 @@ async function estimate(
   onProgress: OnProgress,
 ): Promise<{ mean: number; standardError: number }> {
   const losses = new Float64Array(prompts);
-  const batch = Math.ceil(prompts / BATCHES);
+  const n = model.blockSizes.reduce((sum, m) => sum + m, 0);
+  const batch = Math.max(1, Math.min(Math.ceil(prompts / MIN_CALLS), Math.floor(TOKENS_PER_CALL / n)));
   for (let first = 0; first < prompts; first += batch) {
     const count = Math.min(batch, prompts - first);
     const job: RiskJob = { model, batch: { seed, firstPrompt: first, count }, P: Float64Array.from(P.flat()), omega };
