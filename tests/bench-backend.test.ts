@@ -367,15 +367,16 @@ describe('backend page', () => {
     expect(page).toContain('| RISK (Backend.risk) | d = 16, n = 256, blocks [64, 64, 128] | 16 | 0.46 GFMA/s | 23% | **no** |');
     expect(page).toContain('**Not met**: the inner loops reach 23% to 23% of the peak, below the 50% asked, in all 1 cases.');
     expect(page).toContain('| 1.00 M | 1.40 M | 1.40× | 1.40 | 0.00 | **no** |');
-    expect(page).toContain('**Not met** in 1 of 1 cases (speedups 1.40× to 1.40×, 1.70× asked).');
+    expect(page).toContain('**Not met**: of 1 case, **not met** in 1 (speedups 1.40× to 1.40×, 1.70× asked).');
     expect(page).toContain('the process kept 1.40 to 1.40 of 2 cores busy and other processes 0.00 to 0.00 cores.');
     expect(page).toContain('The machine had idle cores in all of them, so the workers themselves left cores unused.');
   });
 
   it('blames a missed scaling target on contention', () => {
     const page = renderBackendThroughput(syntheticResults(0.6, 1, 2, undefined, 1));
-    expect(page).toContain('| 1.00× | 1.00 | 1.00 | **no** |');
-    expect(page).toContain('The machine was saturated in all of them, so these cases measure contention with other processes');
+    expect(page).toContain('| 1.00× | 1.00 | 1.00 | no verdict: saturated |');
+    expect(page).toContain('**No verdict**: of 1 case, no verdict in 1, where other processes saturated the machine');
+    expect(page).toContain('The machine was saturated in all of them, so they measure contention with other processes');
   });
 
   it('leaves contention open without /proc/stat', () => {
@@ -431,7 +432,9 @@ describe('backend-throughput section', () => {
     expect(page).toContain(`| GLA scan, vector gates (Backend.scan) | d = 8, n = 64, blocks [16, 16, 32] | CPU ${availableParallelism()} workers |`);
     expect(page).toMatch(/One core's float64 multiply-add peak: \d+\.\d\d GFMA\/s/);
     expect(page).toContain('**1. The CPU kernel');
-    expect(page).toContain('**2. CPU all cores');
+    expect(page).toContain('**2. The CPU backend with one worker per core');
+    // A quick run is too short for verdicts.
+    expect(page).toContain('No verdict: a quick run times each kernel');
     expect(page).toContain('bit for bit on the prompts both ran');
   }, 30_000);
 

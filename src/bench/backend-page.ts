@@ -45,7 +45,7 @@ function renderMethod(results: BackendBenchResults): string {
     `the timed run then uses the count that the last pilot's rate predicts for ${plan.cpu.targetSeconds} s on the CPU and ${plan.webgpu.targetSeconds} s on WebGPU,`,
     `and at most 80% of the ${results.maxSeconds} s limit. A timed run shorter than half the target, because load from other processes eased after the pilots, is repeated up to twice at the count its own rate predicts.`,
     'A one-prompt run comes first as the warm-up; it and the pilot runs start the worker threads, compile the GPU pipelines and let V8 optimise the kernels.',
-    `"CPU 1 core" runs the float64 kernels in the calling thread (\`workers: 1\`); "CPU all cores" runs them on ${results.workers} worker threads (\`os.availableParallelism()\`).`,
+    `"CPU 1 core" runs the float64 kernels in the calling thread (\`workers: 1\`); "CPU ${results.workers} workers" runs them on one worker thread per core (\`os.availableParallelism()\`).`,
     'Jobs: Σ = diag(λ) with λ geometric from 0.5 to 2, ρ = 0.9, −0.5, 0.7, σ² = 0.25 and P = I; RISK with ω_i = 1/n; the scan with every gate 0.999.',
     'The kernels have no branch that depends on these values, so they set only what is computed, not how long it takes.',
     `The 1-minute load average was ${results.loadAverage.start.toFixed(2)} when the section started and ${results.loadAverage.end.toFixed(2)} when it ended; other processes on the machine slow every measurement down.`,
@@ -223,7 +223,7 @@ function renderRoofTable(results: BackendBenchResults): string {
     `The roof counts only the model's multiply-adds: tokens/s ≤ peak ÷ (multiply-adds per token), and ${results.workers} times that for ${results.workers} workers (assuming every core reaches the measured peak).`,
     "Sampling (Philox's products and XORs, Box–Muller's log, sqrt, cos and sin) has no multiply-add equivalent and is left out, so the roof is an upper bound that the kernels cannot reach; the next table shows where the time goes.",
     '',
-    '| kernel | size | multiply-adds per token | roof, 1 core | CPU 1 core | 1 core ÷ roof | CPU all cores ÷ roof |',
+    `| kernel | size | multiply-adds per token | roof, 1 core | CPU 1 core | 1 core ÷ roof | CPU ${results.workers} workers ÷ roof |`,
     '|---|---|---|---|---|---|---|',
   ];
   for (const row of results.rows) {
@@ -287,11 +287,15 @@ function renderInnerLoopTarget(results: BackendBenchResults): string {
   ];
   for (const { row, share } of shares) {
     const perExample = innerLoopMultiplyAdds(row.kernel, row.size) / exampleCount(row.size);
+    const verdict = results.quick ? '—' : share >= INNER_LOOP_TARGET ? 'yes' : '**no**';
     lines.push(
-      `| ${kernelLabel(row.kernel)} | ${sizeLabel(row.size)} | ${perExample} | ${(row.rate.best / 1e9).toFixed(2)} GFMA/s | ${formatPercent(share)} | ${share >= INNER_LOOP_TARGET ? 'yes' : '**no**'} |`,
+      `| ${kernelLabel(row.kernel)} | ${sizeLabel(row.size)} | ${perExample} | ${(row.rate.best / 1e9).toFixed(2)} GFMA/s | ${formatPercent(share)} | ${verdict} |`,
     );
   }
-  lines.push('', innerLoopVerdict(shares.map((entry) => entry.share), met.length));
+  const verdict = results.quick
+    ? 'No verdict: a quick run times each loop and the peak for a few hundredths of a second, too short to judge them.'
+    : innerLoopVerdict(shares.map((entry) => entry.share), met.length);
+  lines.push('', verdict);
   return lines.join('\n');
 }
 
@@ -324,7 +328,7 @@ function renderScalingTarget(results: BackendBenchResults): string {
   const { workers } = results;
   const needed = SCALING_TARGET * workers;
   const machine = workers === 2 ? '' : ` This machine has ${workers} cores, so ${needed.toFixed(2)}× is asked.`;
-  const heading = `**2. CPU all cores reach at least ${formatPercent(SCALING_TARGET)} of perfect scaling: ${(SCALING_TARGET * 2).toFixed(1)}× one core's throughput on 2 cores.**${machine}`;
+  const heading = `**2. The CPU backend with one worker per core reaches at least ${formatPercent(SCALING_TARGET)} of perfect scaling: ${(SCALING_TARGET * 2).toFixed(1)}× one core's throughput with 2 workers on 2 cores.**${machine}`;
   if (workers < 2) return `${heading}\n\nNot applicable: this machine has one core, so "all cores" is one core.`;
 
   const lines = [
@@ -339,7 +343,7 @@ function renderScalingTarget(results: BackendBenchResults): string {
   for (const row of results.rows) {
     if (row.oneCore.kind !== 'measured' || row.allCores.kind !== 'measured') {
       unmeasured += 1;
-      lines.push(`| ${kernelLabel(row.kernel)} | ${sizeLabel(row.size)} | | | stopped at the limit | | | **no** |`);
+      lines.push(`| ${kernelLabel(row.kernel)} | ${sizeLabel(row.size)} | | | stopped at the limit | | | ${results.quick ? '—' : '**no**'} |`);
       continue;
     }
     const { allCores } = row;
@@ -347,25 +351,44 @@ function renderScalingTarget(results: BackendBenchResults): string {
     const own = allCores.cpuSeconds / allCores.seconds;
     const others = allCores.otherCpuSeconds === null ? null : allCores.otherCpuSeconds / allCores.seconds;
     speedups.push(speedup);
-    if (speedup < needed) missed.push({ own, others });
+    const run = { own, others };
+    if (speedup < needed) missed.push(run);
+    const verdict = results.quick ? '—' : speedup >= needed ? 'yes' : saturated(run, workers) ? 'no verdict: saturated' : '**no**';
     lines.push(
       `| ${kernelLabel(row.kernel)} | ${sizeLabel(row.size)} | ${formatRate(row.oneCore.tokensPerSecond)} | ${formatRate(allCores.tokensPerSecond)} | ` +
-        `${speedup.toFixed(2)}× | ${own.toFixed(2)} | ${others === null ? 'unknown' : others.toFixed(2)} | ${speedup >= needed ? 'yes' : '**no**'} |`,
+        `${speedup.toFixed(2)}× | ${own.toFixed(2)} | ${others === null ? 'unknown' : others.toFixed(2)} | ${verdict} |`,
     );
   }
+  lines.push(
+    '',
+    'Busy cores are CPU time over wall time: this process from its own resource usage, other processes from /proc/stat, which counts in 10 ms ticks, so over runs of a fraction of a second the two columns can add up to more than the machine has.',
+    '',
+  );
 
-  const met = speedups.length - missed.length;
-  const total = speedups.length + unmeasured;
   const range = speedups.length === 0 ? 'no speedup measured' : `speedups ${Math.min(...speedups).toFixed(2)}× to ${Math.max(...speedups).toFixed(2)}×`;
-  if (met === total) return [...lines, '', `**Met** in all ${total} cases (${range}, ${needed.toFixed(2)}× asked).`].join('\n');
-  const verdict = `**Not met** in ${total - met} of ${total} cases (${range}, ${needed.toFixed(2)}× asked).`;
-  return [...lines, '', `${verdict}${describeMissedRuns(missed, workers)}`].join('\n');
+  if (results.quick) return [...lines, `No verdict: a quick run times each kernel for a few hundredths of a second, too short to judge scaling (${range}).`].join('\n');
+  const total = speedups.length + unmeasured;
+  const met = speedups.length - missed.length;
+  if (met === total) return [...lines, `**Met** in all ${total} cases (${range}, ${needed.toFixed(2)}× asked).`].join('\n');
+  const contended = missed.filter((run) => saturated(run, workers)).length;
+  const notMet = total - met - contended;
+  const parts = [
+    ...(met > 0 ? [`met in ${met}`] : []),
+    ...(notMet > 0 ? [`**not met** in ${notMet}`] : []),
+    ...(contended > 0 ? [`no verdict in ${contended}, where other processes saturated the machine`] : []),
+  ];
+  const verdict = `${notMet > 0 ? '**Not met**' : '**No verdict**'}: of ${total} case${total === 1 ? '' : 's'}, ${parts.join(', ')} (${range}, ${needed.toFixed(2)}× asked).`;
+  return [...lines, `${verdict}${describeMissedRuns(missed, workers)}`].join('\n');
+}
+
+/** True when this process and the others together kept at least SATURATED_SHARE of the cores busy. */
+function saturated(run: MissedRun, workers: number): boolean {
+  return run.others !== null && run.own + run.others >= SATURATED_SHARE * workers;
 }
 
 /**
  * Describes whether the runs that missed the scaling target had the cores
- * to scale. A machine counts as saturated when this process and the others
- * together kept at least SATURATED_SHARE of its cores busy.
+ * to scale (see saturated).
  */
 function describeMissedRuns(missed: readonly MissedRun[], workers: number): string {
   if (missed.length === 0) return '';
@@ -376,13 +399,13 @@ function describeMissedRuns(missed: readonly MissedRun[], workers: number): stri
 
   const others = known.map((run) => run.others);
   const othersRange = `${Math.min(...others).toFixed(2)} to ${Math.max(...others).toFixed(2)}`;
-  const saturated = known.filter((run) => run.own + run.others >= SATURATED_SHARE * workers).length;
+  const contended = known.filter((run) => saturated(run, workers)).length;
   const facts = ` In the measured cases that missed, the process kept ${ownRange} busy and other processes ${othersRange} cores.`;
-  if (saturated === missed.length) {
-    return `${facts} The machine was saturated in all of them, so these cases measure contention with other processes, not the backend's scaling; a run on an idle machine is needed for a verdict on them.`;
+  if (contended === missed.length) {
+    return `${facts} The machine was saturated in all of them, so they measure contention with other processes, not the backend's scaling; a run on an idle machine is needed for a verdict on them.`;
   }
-  if (saturated === 0) return `${facts} The machine had idle cores in all of them, so the workers themselves left cores unused.`;
-  return `${facts} The machine was saturated in ${saturated} of them and had idle cores in ${missed.length - saturated}.`;
+  if (contended === 0) return `${facts} The machine had idle cores in all of them, so the workers themselves left cores unused.`;
+  return `${facts} The machine was saturated in ${contended} of them and had idle cores in ${missed.length - contended}.`;
 }
 
 /** Formats tokens per second in millions, to three significant digits. */
