@@ -144,6 +144,8 @@ describe('solve against closed forms', () => {
   it('anisotropic general instance uses global search', () => {
     const { solution } = solved('examples/anisotropic-general.json');
     expect(solution.wpgd.status).toBe('global search');
+    // L*_vec is L*_WPGD, so it cannot be surer than the search that found it.
+    expect(solution.vector.status).toBe('global search');
     expect(solution.scalar.status).toBe('global search');
     expect(solution.scalarGatingOptimal.optimal).toBe(false);
     expect(solution.exact).toBeUndefined();

@@ -219,14 +219,20 @@ function scalarSolution(task: Task, linearRisk: number): Solution['scalar'] {
   }
 }
 
-function vectorFamily(task: Task, wpgd: WpgdOptimum, omegaStar: number[]): Solution['vector'] {
+/**
+ * L*_vec = L*_WPGD, reached by value-vector gates that realise ω*. The gates
+ * are checked here; the value is optimal only as far as the WPGD optimum is,
+ * so the status is at most that of the WPGD family.
+ */
+function vectorFamily(task: Task, wpgd: WpgdOptimum, omegaStar: number[], wpgdStatus: OptimumStatus): Solution['vector'] {
   const c = nullRisk(task);
   const vec = vectorOptimum(task, wpgd);
   const synthesis = valueVectorGatesFor(floatOrderedField, snapTies(omegaStar), task.d + 1);
   const effective = valueEffectiveWeights(floatOrderedField, synthesis);
   const riskAtGates = reducedRisk(task, effective);
   const notes = [`ω* split into two nonnegative nondecreasing channel sequences, ω* = s (ω⁺ − ω⁻), one per value channel (steps below ${CONE_RTOL} treated as ties)`];
-  let status: OptimumStatus = 'certified';
+  let status: OptimumStatus = wpgdStatus;
+  if (wpgdStatus !== 'certified') notes.push(`its value is L*_WPGD, so it is only as sure as that optimum (${wpgdStatus})`);
   if (Math.abs(vec.risk - wpgd.risk) > GAP_RTOL * c || Math.abs(riskAtGates - wpgd.risk) > GAP_RTOL * c) {
     status = 'uncertified';
     notes.push(`L at the channel weights (${vec.risk}) or at the synthesised gates (${riskAtGates}) differs from L*_WPGD = ${wpgd.risk} by more than ${GAP_RTOL}·(tr Σ + σ²)`);
@@ -267,7 +273,7 @@ export function solveInstance(instance: Instance): Solution {
   const lin = linearOptimum(task);
   const linear = family(task, lin.risk, lin.omega, 'ω = 1, exact evaluation', 'certified', []);
   const scalar = scalarSolution(task, lin.risk);
-  const vector = vectorFamily(task, wpgd, wpgdSolution.omega);
+  const vector = vectorFamily(task, wpgd, wpgdSolution.omega, wpgdSolution.status);
 
   const rZero = task.correlation.r.every((value) => value === 0);
   let verdict = scalarVerdict({ minimisers, rZero, wpgdRisk: wpgd.risk, scalarRisk: scalar.risk, nullRisk: c });

@@ -48,7 +48,9 @@ export function describeCovariance(covariance: Covariance): string {
   const s = covarianceScale(covariance);
   if (s !== undefined) return s === 1 ? 'Σ = I' : `Σ = ${s} I`;
   const lambda = covariance.eigenvalues;
-  const range = `from ${lambda[0]} to ${lambda[lambda.length - 1]}`;
+  // Six significant digits: a computed eigenvalue's last digits are round-off, a given one is shown as written.
+  const show = (value: number) => String(Number(value.toPrecision(6)));
+  const range = `from ${show(lambda[0])} to ${show(lambda[lambda.length - 1])}`;
   return isDiagonal(covariance) ? `Σ = diag(λ), λ ${range}` : `Σ general, eigenvalues ${range}`;
 }
 
