@@ -258,8 +258,9 @@ function mismatchWarnings(baseline: RunRecord, current: RunRecord): string[] {
   if (baseline.tool.version !== current.tool.version) {
     warnings.push(`The baseline was written by ${baseline.tool.name} ${baseline.tool.version}, this run is ${current.tool.version}.`);
   }
-  if (baseline.counts.incomplete > 0) warnings.push(`The baseline run was interrupted: its ${baseline.counts.incomplete} incomplete claims are not compared.`);
-  if (current.counts.incomplete > 0) warnings.push(`This run was interrupted: its ${current.counts.incomplete} incomplete claims are not compared.`);
+  const claims = (count: number) => `${count} incomplete claim${count === 1 ? '' : 's'}`;
+  if (baseline.counts.incomplete > 0) warnings.push(`The baseline run was interrupted: its ${claims(baseline.counts.incomplete)} are listed but not judged.`);
+  if (current.counts.incomplete > 0) warnings.push(`This run was interrupted: its ${claims(current.counts.incomplete)} are listed but not judged.`);
   return warnings;
 }
 
