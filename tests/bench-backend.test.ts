@@ -101,7 +101,8 @@ describe('kernel counts', () => {
     expect(large.loopBytes).toBeGreaterThan(small.loopBytes);
   });
 
-  it('vector gates add d weights and gates per token and a second prompt\'s scratch to the working set', () => {
+  it('vector working set adds gates and prompt', () => {
+    // d weights and gates per token, and a second prompt's scratch.
     const size = SHAPES[1];
     const n = exampleCount(size);
     const { d } = size;
@@ -112,7 +113,7 @@ describe('kernel counts', () => {
     expect(extra).toBe(8 * ((d - 1) * (2 * n + 1) + secondPrompt));
   });
 
-  it('inner-loop accesses match a count of the loops in cpu-loops.ts', () => {
+  it('counts inner-loop accesses by hand', () => {
     // d = 16, n = 256, chunks of 64: 4 chunks.
     expect(accumulationAccesses('risk', 16, 256, 64)).toBe(256 * 2 * 10 + 4 * 2 * 16);
     expect(accumulationAccesses('scan-scalar', 16, 256, 64)).toBe(256 * 4 * 7 + 4 * 4 * 16);

@@ -140,7 +140,7 @@ describe('sampled prompts', () => {
     expect(c.mean).not.toBe(a.mean);
   });
 
-  it('reports progress every 1024 samples without changing the estimate', () => {
+  it('reports progress every 1024 samples', () => {
     const P = identity(2, 0.1);
     const omega = [1, 1, 1, 1, 1];
     const fractions: number[] = [];
@@ -149,7 +149,7 @@ describe('sampled prompts', () => {
     expect(reported).toEqual(monteCarloRisk(task, P, omega, 3000, new Random(9)));
   });
 
-  it('maps the progress of a part onto its slice of the whole', () => {
+  it('maps part progress onto slice', () => {
     const whole: number[] = [];
     const part = progressSlice((fraction) => whole.push(fraction), 0.5, 0.75);
     part(0);

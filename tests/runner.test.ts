@@ -83,7 +83,7 @@ describe('runner', () => {
     expect(exitCodeFor(run)).toBe(130);
   });
 
-  it('stops a running check at its next progress report', async () => {
+  it('stops check at next progress report', async () => {
     let stop = false;
     let steps = 0;
     const long = claimWith('L', [
@@ -108,7 +108,7 @@ describe('runner', () => {
     expect(run.claims[0].checks).toHaveLength(0);
   });
 
-  it('drops the result of a check that catches the interruption', async () => {
+  it('drops check that catches interruption', async () => {
     const controller = new AbortController();
     const swallowing = claimWith('S', [
       {

@@ -56,17 +56,18 @@ interface PredictorResult {
 }
 
 /**
- * The check reports progress, and notices a stop request, between backend
- * calls: at least MIN_CALLS of them, each of at most TOKENS_PER_CALL
- * prompt-tokens (seconds on 2 CPU cores or a software Vulkan driver).
+ * Limits of the backend calls of one estimate. The check reports progress,
+ * and notices a stop request, between calls. There are at least MIN_CALLS of
+ * them, each of at most TOKENS_PER_CALL prompt-tokens, which take seconds on
+ * 2 CPU cores or a software Vulkan driver.
  */
 const MIN_CALLS = 10;
 const TOKENS_PER_CALL = 2 ** 22;
 
 /**
- * Mean and standard error of the loss over prompts 0 .. prompts − 1, drawn in
- * batches of consecutive prompts. Each prompt's loss depends only on the seed
- * and its index, so the losses, and the mean, are those of a single call.
+ * Returns the mean and standard error of the loss over prompts 0 .. prompts − 1,
+ * drawn in batches of consecutive prompts. Each prompt's loss depends only on
+ * the seed and its index, so the losses, and the mean, are those of one call.
  */
 async function estimate(
   backend: Backend,
@@ -80,9 +81,10 @@ async function estimate(
   const losses = new Float64Array(prompts);
   const n = model.blockSizes.reduce((sum, m) => sum + m, 0);
   const batch = Math.max(1, Math.min(Math.ceil(prompts / MIN_CALLS), Math.floor(TOKENS_PER_CALL / n)));
+  const flatP = Float64Array.from(P.flat());
   for (let first = 0; first < prompts; first += batch) {
     const count = Math.min(batch, prompts - first);
-    const job: RiskJob = { model, batch: { seed, firstPrompt: first, count }, P: Float64Array.from(P.flat()), omega };
+    const job: RiskJob = { model, batch: { seed, firstPrompt: first, count }, P: flatP, omega };
     losses.set((await backend.risk(job)).losses, first);
     onProgress((first + count) / prompts);
   }

@@ -90,17 +90,7 @@ export function accumulateScanChunk(
       s[c] = s0; s[c + 1] = s1; s[c + 2] = s2; s[c + 3] = s3;
       g[c] = g0; g[c + 1] = g1; g[c + 2] = g2; g[c + 3] = g3;
     }
-    for (; c < d; c++) {
-      let state = s[c];
-      let total = g[c];
-      for (let i = 0, row = c, index = start * d + c; i < size; i++, row += d, index += d) {
-        const update = features[row] * labels[i];
-        state = gates[index] * state + update;
-        total += omega[index] * update;
-      }
-      s[c] = state;
-      g[c] = total;
-    }
+    for (; c < d; c++) scanVectorColumn(c, s, g, gates, omega, labels, features, start, size, d);
     return;
   }
   let c = 0;
@@ -185,18 +175,32 @@ export function accumulateVectorScanPair(
   }
   if (c < d) {
     // d odd: the last column, one prompt after the other.
-    for (const { s, g, labels, features } of [a, b]) {
-      let state = s[c];
-      let total = g[c];
-      for (let i = 0, row = c, index = start * d + c; i < size; i++, row += d, index += d) {
-        const update = features[row] * labels[i];
-        state = gates[index] * state + update;
-        total += omega[index] * update;
-      }
-      s[c] = state;
-      g[c] = total;
-    }
+    for (const { s, g, labels, features } of [a, b]) scanVectorColumn(c, s, g, gates, omega, labels, features, start, size, d);
   }
+}
+
+/** Runs the vector-gated scan's inner loop on column c alone: s_c ← γ_{t,c} s_c + u and g_c += ω_{t,c} u with u = x_{t,c} y_t. */
+function scanVectorColumn(
+  c: number,
+  s: Float64Array,
+  g: Float64Array,
+  gates: Float64Array,
+  omega: Float64Array,
+  labels: Float64Array,
+  features: Float64Array,
+  start: number,
+  size: number,
+  d: number,
+): void {
+  let state = s[c];
+  let total = g[c];
+  for (let i = 0, row = c, index = start * d + c; i < size; i++, row += d, index += d) {
+    const update = features[row] * labels[i];
+    state = gates[index] * state + update;
+    total += omega[index] * update;
+  }
+  s[c] = state;
+  g[c] = total;
 }
 
 /** One prompt's part of accumulateVectorScanPair: its state s, its weighted sum g, and its sampled chunk. */

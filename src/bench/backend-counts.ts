@@ -22,7 +22,7 @@ export interface KernelCounts {
   readonly multiplyAdds: MultiplyAdds;
   /** Lone products b·c in the model's arithmetic: feature scaling √λ_c·z, ω_i·y_i or x_i·y_i, ρ_k·β_c. */
   readonly multiplies: number;
-  /** Bytes that the kernel's loops read and write, 8 per float64 and 4 per int32 access, whatever cache serves them; values held in local variables are not counted. */
+  /** Bytes that the kernel's loops read and write, 8 per float64 and 4 per int32 access, from whatever cache. Values kept in local variables are not counted. */
   readonly loopBytes: number;
   /** Bytes of results per prompt: the loss, or the three predictions of the scan. */
   readonly outputBytes: number;
@@ -99,15 +99,15 @@ export function kernelCounts(kernel: BenchKernel, size: BenchSize): KernelCounts
 }
 
 /**
- * Bytes the loops read and write per prompt. Per example, the sampler writes
- * d normals, then reads z, √λ and β^{(k)} and writes x (4d float64 accesses),
- * reads k(i) (int32) and ξ_i and writes y_i. The inner loop's accesses are
- * those of cpu-loops.ts as it runs (see accumulationAccesses). Once per
- * prompt: d + K·d task normals written, K·d block tasks built from two reads
- * each, the query sampled and scaled (4d), its label read from x and β (2d),
- * n + 1 noise terms written, and each xᵀ P v reads P and v in its inner loop
- * and x in its outer loop (2d² + d); the scan also multiplies s by the
- * query's gate (3d).
+ * Returns the bytes the loops read and write per prompt.
+ * - Per example, the sampler writes d normals, then reads z, √λ and β^{(k)}
+ *   and writes x (4d float64 accesses), reads k(i) (int32) and ξ_i and writes y_i.
+ * - The inner loop makes the accesses of cpu-loops.ts (see accumulationAccesses).
+ * - Once per prompt: d + K·d task normals are written, K·d block tasks are
+ *   built from two reads each, the query is sampled and scaled (4d), and its
+ *   label is read from x and β (2d). Then n + 1 noise terms are written, and
+ *   each xᵀ P v reads P and v in its inner loop and x in its outer loop
+ *   (2d² + d). The scan also multiplies s by the query's gate (3d).
  */
 function loopBytesPerPrompt(kernel: BenchKernel, size: BenchSize): number {
   const { d } = size;
@@ -123,9 +123,9 @@ function loopBytesPerPrompt(kernel: BenchKernel, size: BenchSize): number {
 
 /**
  * Returns the float64 accesses per prompt of the inner loops of cpu-loops.ts.
- * Within a block of columns the state stays in local variables, loaded and
- * stored once per chunk of `chunk` examples; per example a block reads its
- * features and, once for the block, what the columns share:
+ * Within a block of columns the state stays in local variables, so it is
+ * loaded and stored once per chunk of `chunk` examples. Per example, a block
+ * reads its features and, once for the block, what the columns share:
  * - RISK, blocks of 8 (d ≥ 8): ω_i and y_i, then 8 features; a leftover
  *   column reads ω_i, y_i and x_{i,c}. Below d = 8 the plain loop reads ω_i
  *   and y_i and, per column, x_{i,c} and g_c and writes g_c.

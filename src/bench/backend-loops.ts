@@ -19,9 +19,9 @@ export function innerLoopMultiplyAdds(kernel: BenchKernel, size: BenchSize): num
 }
 
 /**
- * The arrays of one inner-loop measurement: the weights and gates, and for
- * prompts 0 and 1 a sampled chunk with its state vectors (the vector-gated
- * scan runs both; the other loops use prompt 0 alone).
+ * Arrays of one inner-loop measurement: the weights and gates, and a sampled
+ * chunk with its state vectors for prompts 0 and 1. The vector-gated scan
+ * runs both prompts, and the other loops use prompt 0 alone.
  */
 interface LoopState {
   readonly kernel: BenchKernel;

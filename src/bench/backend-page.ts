@@ -287,7 +287,8 @@ function renderInnerLoopTarget(results: BackendBenchResults): string {
   ];
   for (const { row, share } of shares) {
     const perExample = innerLoopMultiplyAdds(row.kernel, row.size) / exampleCount(row.size);
-    const verdict = results.quick ? '—' : share >= INNER_LOOP_TARGET ? 'yes' : '**no**';
+    let verdict = share >= INNER_LOOP_TARGET ? 'yes' : '**no**';
+    if (results.quick) verdict = '—';
     lines.push(
       `| ${kernelLabel(row.kernel)} | ${sizeLabel(row.size)} | ${perExample} | ${(row.rate.best / 1e9).toFixed(2)} GFMA/s | ${formatPercent(share)} | ${verdict} |`,
     );
@@ -353,7 +354,7 @@ function renderScalingTarget(results: BackendBenchResults): string {
     speedups.push(speedup);
     const run = { own, others };
     if (speedup < needed) missed.push(run);
-    const verdict = results.quick ? '—' : speedup >= needed ? 'yes' : saturated(run, workers) ? 'no verdict: saturated' : '**no**';
+    const verdict = scalingVerdict(results.quick, speedup >= needed, saturated(run, workers));
     lines.push(
       `| ${kernelLabel(row.kernel)} | ${sizeLabel(row.size)} | ${formatRate(row.oneCore.tokensPerSecond)} | ${formatRate(allCores.tokensPerSecond)} | ` +
         `${speedup.toFixed(2)}× | ${own.toFixed(2)} | ${others === null ? 'unknown' : others.toFixed(2)} | ${verdict} |`,
@@ -381,7 +382,15 @@ function renderScalingTarget(results: BackendBenchResults): string {
   return [...lines, `${verdict}${describeMissedRuns(missed, workers)}`].join('\n');
 }
 
-/** True when this process and the others together kept at least SATURATED_SHARE of the cores busy. */
+/** Returns the "met" cell of one scaling row: no verdict on a quick run or on a miss where the machine was saturated. */
+function scalingVerdict(quick: boolean, met: boolean, saturatedRun: boolean): string {
+  if (quick) return '—';
+  if (met) return 'yes';
+  if (saturatedRun) return 'no verdict: saturated';
+  return '**no**';
+}
+
+/** Returns true when this process and the others together kept at least SATURATED_SHARE of the cores busy. */
 function saturated(run: MissedRun, workers: number): boolean {
   return run.others !== null && run.own + run.others >= SATURATED_SHARE * workers;
 }

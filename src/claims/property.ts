@@ -35,7 +35,7 @@ export function runProperty<T>(context: CheckContext, spec: PropertySpec<T>): Ch
   let worstRatio = -Infinity;
   let evaluated = 0;
   const property = fc.property(spec.arbitrary, (input) => {
-    // Before the evaluation, so that a stop request thrown here costs nothing; shrinking runs past numRuns.
+    // Reported before the evaluation, so a stop request thrown here skips it. Shrinking runs past numRuns, hence the cap.
     context.progress(Math.min(evaluated++ / spec.numRuns, PROGRESS_CAP));
     const outcome = spec.evaluate(input);
     const ratio = outcome.error / outcome.allowed;

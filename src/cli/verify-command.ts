@@ -133,7 +133,7 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
   process.exitCode = exitCodeAgainstBaseline(exitCodeFor(run), run.baseline);
 }
 
-/** Removes a folder if it holds nothing; any failure leaves it in place. */
+/** Removes a folder if it is empty. Any failure leaves the folder in place. */
 function removeIfEmpty(folder: string): void {
   try {
     if (readdirSync(folder).length === 0) rmdirSync(folder);

@@ -5,7 +5,7 @@ import type { RunRecord } from '../runner/records.ts';
 import type { ProgressEvent } from '../runner/run.ts';
 import type { ExpectedError } from './errors.ts';
 
-/** What `verify` asks its worker thread to run. */
+/** Request that `verify` sends to its worker thread. */
 export interface VerifyRequest {
   effort: Effort;
   seed: number;
@@ -14,26 +14,28 @@ export interface VerifyRequest {
   backend: BackendName;
 }
 
+/** Data a verify worker starts with. */
 export interface VerifyWorkerData {
   request: VerifyRequest;
   /** One Int32 the main thread sets to 1 on Ctrl-C. */
   stop: SharedArrayBuffer;
 }
 
+/** Message from the verify worker to the main thread. */
 export type VerifyWorkerMessage =
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'run'; run: RunRecord }
   | { type: 'expected-error'; error: ExpectedError };
 
-/** The worker's answer: the run, or an expected error to print. */
+/** Result of a verify worker: the run record, or an expected error to print. */
 export type VerifyOutcome = { run: RunRecord } | { error: ExpectedError };
 
 /**
  * Runs the claims on a worker thread and returns its run record. Checks are
  * synchronous, so on the main thread a Ctrl-C would wait for the running
- * check to end (minutes for a trained model); here the main thread sets the
- * worker's stop flag at once, and the running check stops at its next
- * progress report. A second Ctrl-C calls `onAbort` and ends the process
+ * check to end, which takes minutes for a trained model. Here the main thread
+ * sets the worker's stop flag at once, and the running check stops at its
+ * next progress report. A second Ctrl-C calls `onAbort` and ends the process
  * with status 130, writing nothing.
  */
 export function verifyInWorker(request: VerifyRequest, onProgress: (event: ProgressEvent) => void, onAbort: () => void): Promise<VerifyOutcome> {

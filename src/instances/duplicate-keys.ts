@@ -2,7 +2,7 @@ import { visit } from 'jsonc-parser';
 
 /** A key that appears twice in one JSON object. */
 export interface DuplicateKey {
-  /** JSON pointer of the object holding the key, "" for the top level. */
+  /** JSON pointer of the object that contains the key, "" for the top level. */
   readonly object: string;
   readonly key: string;
   /** 1-based line and column of the second occurrence. */
@@ -13,12 +13,12 @@ export interface DuplicateKey {
 /**
  * Returns the keys that appear more than once in an object of a JSON text,
  * in the order of their repeats. JSON.parse keeps the last value of a
- * repeated key without a word, so a file that sets `d` twice would be read
- * with one of its two values silently dropped.
+ * repeated key without an error, so a file that sets `d` twice would lose
+ * one of its two values.
  */
 export function duplicateKeys(text: string): DuplicateKey[] {
   const duplicates: DuplicateKey[] = [];
-  // One set of seen keys per open object; arrays push null so the path stays aligned.
+  // One set of seen keys per open object. Arrays push null, so the stack stays aligned with the nesting.
   const seen: (Set<string> | null)[] = [];
   visit(
     text,

@@ -220,9 +220,9 @@ function scalarSolution(task: Task, linearRisk: number): Solution['scalar'] {
 }
 
 /**
- * L*_vec = L*_WPGD, reached by value-vector gates that realise ω*. The gates
- * are checked here; the value is optimal only as far as the WPGD optimum is,
- * so the status is at most that of the WPGD family.
+ * Builds the value-vector family: L*_vec = L*_WPGD, reached by value-vector
+ * gates that realise ω*. The gates are checked here. The value is optimal
+ * only as far as the WPGD optimum is, so the status is at most the WPGD family's.
  */
 function vectorFamily(task: Task, wpgd: WpgdOptimum, omegaStar: number[], wpgdStatus: OptimumStatus): Solution['vector'] {
   const c = nullRisk(task);

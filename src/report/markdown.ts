@@ -63,7 +63,7 @@ export function renderClaim(claim: ClaimRecord, run: RunRecord): string {
   return lines.join('\n');
 }
 
-/** The closing line of an interrupted claim, naming the checks that did not run. */
+/** Returns the closing line of an interrupted claim, which names the checks that did not finish. */
 function renderNotRun(claim: ClaimRecord): string[] {
   const notRun = claim.notRun ?? [];
   if (notRun.length === 0) return ['The run was interrupted before the remaining checks of this claim ran.', ''];

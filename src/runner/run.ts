@@ -21,15 +21,15 @@ export interface RunOptions {
   backend?: BackendHandle;
 }
 
-/** Whatever says that a run should stop: an AbortSignal, or a flag another thread sets. */
+/** A stop request that the runner polls: an AbortSignal, or a flag that another thread sets. */
 export interface StopSignal {
   readonly aborted: boolean;
 }
 
 /**
- * Thrown from a check's progress report once the run is told to stop, so a
- * long check ends within one progress step instead of running to its end.
- * Whatever the check does with it, the runner drops the check's result.
+ * Error thrown from a check's progress report once a stop is requested, so a
+ * long check ends within one progress step. Whatever the check does with it,
+ * the runner drops the check's result.
  */
 export class RunInterrupted extends Error {
   constructor() {
@@ -96,11 +96,13 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
   const totalChecks = claims.reduce((acc, claim) => acc + stepCount(claim), 0);
   let checkIndex = 0;
   const records: ClaimRecord[] = [];
+  const report = (claim: Claim, stepId: string, fraction: number, index = checkIndex) =>
+    options.onProgress?.({ claimId: claim.id, checkId: stepId, fraction, checkIndex: index, totalChecks });
   const contextFor = (claim: Claim, stepId: string): CheckContext => {
     const index = checkIndex;
     const progress = (fraction: number) => {
       if (options.signal?.aborted) throw new RunInterrupted();
-      options.onProgress?.({ claimId: claim.id, checkId: stepId, fraction, checkIndex: index, totalChecks });
+      report(claim, stepId, fraction, index);
     };
     return {
       effort: options.effort,
@@ -113,8 +115,6 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
       backend: options.backend,
     };
   };
-  const report = (claim: Claim, stepId: string, fraction: number) =>
-    options.onProgress?.({ claimId: claim.id, checkId: stepId, fraction, checkIndex, totalChecks });
   // Reports the step as started and returns its context.
   const startStep = (claim: Claim, stepId: string): CheckContext => {
     report(claim, stepId, 0);
@@ -131,7 +131,7 @@ export async function runClaims(claims: readonly Claim[], options: RunOptions): 
       // otherwise a SIGINT handler on this thread never runs before the whole run has finished.
       await yieldToEventLoop();
       const record = options.signal?.aborted ? undefined : await runCheck(check, startStep(claim, check.id));
-      // A check stopped by the interrupt, or finishing after it, did not run to its own end: drop its result.
+      // A check stopped by the interrupt, or finishing after it, did not run to its own end, so its result is dropped.
       if (record === undefined || options.signal?.aborted) {
         interrupted = true;
         notRun = claim.checks.slice(position).map((unrun) => unrun.id);
